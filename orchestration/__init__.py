@@ -1,0 +1,1 @@
+"""wardstat: the Dagster code location and the command-line interface."""

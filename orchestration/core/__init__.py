@@ -1,0 +1,1 @@
+"""Domain logic with no Dagster in it: periods, reference data, submissions."""

@@ -1,0 +1,67 @@
+"""What the validator returns. The ingest assets store these; ``wardstat check`` prints them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Exit codes of `wardstat check`, also used by the ingest to set a file's status.
+ALL_VALID = 0
+SOME_REJECTED = 1
+UNREADABLE = 2
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    """An accepted row: text already NFC-normalised, value parsed."""
+
+    line: int  # 1-based line in the CSV (header = 1) or row in the worksheet
+    ward_code: str
+    period: str  # statistical month, YYYY-MM
+    metric_code: str
+    value: float
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A rejected row and why. ``reason`` is a stable machine code, ``message`` is for the clerk."""
+
+    line: int | None
+    column: str | None  # contract column name (ward_code, period, metric_code, value, note)
+    reason: str
+    message: str
+    ward_code: str | None = None
+    period: str | None = None
+    metric_code: str | None = None
+    raw_value: str | None = None
+    raw_line: str | None = None  # the row as read, so nothing is lost
+
+
+@dataclass
+class FileVerdict:
+    path: Path
+    sha256: str
+    format: str  # csv | xlsx
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows: list[SubmissionRow] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    error: str | None = None  # set when the file cannot be read at all: then rows is empty
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None
+
+    @property
+    def exit_code(self) -> int:
+        if not self.readable:
+            return UNREADABLE
+        return SOME_REJECTED if self.rejections else ALL_VALID
+
+    @property
+    def periods(self) -> list[str]:
+        """Statistical months with at least one row (accepted or rejected) in the file."""
+        found = {row.period for row in self.rows}
+        found.update(r.period for r in self.rejections if r.period)
+        return sorted(found)

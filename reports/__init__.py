@@ -1,0 +1,1 @@
+"""wardstat reports: Jinja2 templates rendered to HTML and PDF."""
