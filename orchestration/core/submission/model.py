@@ -36,6 +36,9 @@ class Rejection:
     metric_code: str | None = None
     raw_value: str | None = None
     raw_line: str | None = None  # the row as read, so nothing is lost
+    # The two halves of ``message`` (which is "vi / en"), so a reader can show one language.
+    message_vi: str | None = None
+    message_en: str | None = None
 
 
 @dataclass

@@ -1,0 +1,196 @@
+"""Bilingual wording of every row problem: Vietnamese first, English second.
+
+A ``Problem`` is one thing wrong with one cell; ``row_message`` puts a row's problems into the
+clerk-facing sentence ``Dòng 12, cột value: … / Line 12, column value: …``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from orchestration.core.reference import Metric, Ward
+from orchestration.core.submission.errors import bilingual
+
+
+class Problem(NamedTuple):
+    reason: str
+    column: str | None
+    vi: str
+    en: str
+
+
+def fmt(value: float) -> str:
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def lines_text(lines: list[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:10])
+    return shown + (f", … (+{len(lines) - 10})" if len(lines) > 10 else "")
+
+
+def unknown_ward(raw: str, code: str) -> Problem:
+    if raw != code:
+        return Problem(
+            "unknown_ward",
+            "ward_code",
+            f"không có phường/xã nào mang mã '{raw}' (đã thử {code} vì Excel hay bỏ số 0 ở đầu); "
+            "cần mã đơn vị 5 chữ số của cơ quan thống kê, ví dụ 00019",
+            f"no ward has the code '{raw}' (tried {code}, as Excel often drops leading zeros); "
+            "expected the statistics office's 5-digit unit code, e.g. 00019",
+        )
+    shown = raw or "(trống / empty)"
+    return Problem(
+        "unknown_ward",
+        "ward_code",
+        f"không có phường/xã nào mang mã '{shown}'; cần mã đơn vị 5 chữ số, ví dụ 00019",
+        f"no ward has the code '{shown}'; expected a 5-digit unit code, e.g. 00019",
+    )
+
+
+def ward_not_valid(code: str, period: str, wards: tuple[Ward, ...]) -> Problem:
+    ward = wards[0]
+    if ward.last_period is not None and period > str(ward.last_period):
+        vi = (
+            f"mã {code} ({ward.name}) là đơn vị trước sắp xếp 01/07/2025, chỉ báo cáo đến kỳ "
+            f"{ward.last_period}; kỳ {period} phải dùng mã của phường/xã mới"
+        )
+        en = (
+            f"code {code} ({ward.name}) is a unit from before the 1 July 2025 reorganisation and "
+            f"reports up to {ward.last_period}; for {period} use the new ward's code"
+        )
+    else:
+        vi = (
+            f"mã {code} ({ward.name}) là đơn vị mới, báo cáo từ kỳ {ward.first_period}; "
+            f"kỳ {period} phải dùng mã của phường/xã cũ"
+        )
+        en = (
+            f"code {code} ({ward.name}) is a new unit reporting from {ward.first_period}; "
+            f"for {period} use the old ward's code"
+        )
+    return Problem("ward_not_valid_in_period", "ward_code", vi, en)
+
+
+def unknown_metric(raw: str, suggestion: str | None) -> Problem:
+    shown = raw or "(trống / empty)"
+    hint_vi = f" (có phải '{suggestion}'?)" if suggestion else ""
+    hint_en = f" (did you mean '{suggestion}'?)" if suggestion else ""
+    return Problem(
+        "unknown_metric",
+        "metric_code",
+        f"không có chỉ tiêu '{shown}' trong danh mục{hint_vi}",
+        f"'{shown}' is not a metric in the catalog{hint_en}",
+    )
+
+
+def bad_period(raw: str) -> Problem:
+    shown = raw or "(trống / empty)"
+    return Problem(
+        "bad_period",
+        "period",
+        f"'{shown}' không phải kỳ báo cáo dạng YYYY-MM (ví dụ 2024-05)",
+        f"'{shown}' is not a period written YYYY-MM (e.g. 2024-05)",
+    )
+
+
+def future_period(period: str, current: str, today: str) -> Problem:
+    return Problem(
+        "future_period",
+        "period",
+        f"kỳ {period} chưa tới (ngày {today} thuộc kỳ {current})",
+        f"period {period} is in the future ({today} falls in statistical month {current})",
+    )
+
+
+def missing_value() -> Problem:
+    return Problem("missing_value", "value", "thiếu giá trị", "the value is missing")
+
+
+def not_numeric(raw: str, ambiguous: bool) -> Problem:
+    if ambiguous:
+        return Problem(
+            "not_numeric",
+            "value",
+            f"'{raw}' không rõ nghĩa (một nghìn hai trăm ba mươi tư hay một phẩy hai ba bốn?); "
+            "hãy ghi số không có dấu phân cách hàng nghìn, ví dụ 1234 hoặc 1,5",
+            f"'{raw}' is ambiguous (one thousand two hundred thirty-four, or 1.234?); "
+            "write numbers without thousands separators, e.g. 1234 or 1.5",
+        )
+    return Problem("not_numeric", "value", f"'{raw}' không phải là số", f"'{raw}' is not a number")
+
+
+def out_of_bounds(value: float, metric: Metric) -> Problem:
+    low, high = metric.min_value, metric.max_value
+    if low is not None and high is not None:
+        vi_range, en_range = f"từ {fmt(low)} đến {fmt(high)}", f"from {fmt(low)} to {fmt(high)}"
+    elif low is not None:
+        vi_range, en_range = f"không nhỏ hơn {fmt(low)}", f"at least {fmt(low)}"
+    else:
+        assert high is not None
+        vi_range, en_range = f"không lớn hơn {fmt(high)}", f"at most {fmt(high)}"
+    return Problem(
+        "out_of_bounds",
+        "value",
+        f"{fmt(value)} nằm ngoài giới hạn; chỉ tiêu {metric.code} ({metric.unit}) phải {vi_range}",
+        f"{fmt(value)} is out of bounds; metric {metric.code} ({metric.unit}) must be {en_range}",
+    )
+
+
+def fractional_count(raw: str, metric: Metric) -> Problem:
+    return Problem(
+        "fractional_count",
+        "value",
+        f"'{raw}' không phải số nguyên; chỉ tiêu {metric.code} là số đếm ({metric.unit})",
+        f"'{raw}' is not a whole number; metric {metric.code} is a count ({metric.unit})",
+    )
+
+
+def malformed_row(found: int, expected: int) -> Problem:
+    return Problem(
+        "malformed_row",
+        None,
+        f"dòng có {found} ô nhưng tiêu đề chỉ có {expected} cột (có thể do dấu phẩy thập phân "
+        "trong tệp phân tách bằng dấu phẩy: dùng dấu chấm hoặc đặt giá trị trong ngoặc kép)",
+        f"the row has {found} fields but the header only {expected} (perhaps a decimal comma in a "
+        "comma-separated file: use a point, or quote the value)",
+    )
+
+
+def conflicting_duplicate(
+    ward: str, period: str, metric: str, lines: list[int], values: list[float]
+) -> Problem:
+    shown = ", ".join(dict.fromkeys(fmt(v) for v in values))
+    return Problem(
+        "conflicting_duplicate",
+        "value",
+        f"phường {ward}, kỳ {period}, chỉ tiêu {metric} có nhiều giá trị khác nhau ({shown}) ở các "
+        f"dòng {lines_text(lines)}; chỉ giữ một dòng",
+        f"ward {ward}, period {period}, metric {metric} has different values ({shown}) on lines "
+        f"{lines_text(lines)}; keep only one row",
+    )
+
+
+def ward_month_rejected(ward: str, period: str, bad_lines: list[int]) -> Problem:
+    return Problem(
+        "ward_month_rejected",
+        None,
+        f"bị loại vì phường {ward} kỳ {period} có dòng lỗi ({lines_text(bad_lines)}); "
+        "sửa các dòng đó rồi gửi lại số liệu cả tháng của phường",
+        f"dropped because ward {ward}, period {period} has invalid line(s) "
+        f"({lines_text(bad_lines)}); fix them and send the ward's whole month again",
+    )
+
+
+def row_message(line: int | None, problems: list[Problem]) -> tuple[str, str, str]:
+    """``(message, message_vi, message_en)`` for a row with one or more problems."""
+    vi_parts, en_parts = [], []
+    for problem in problems:
+        vi_parts.append(f"cột {problem.column}: {problem.vi}" if problem.column else problem.vi)
+        en_parts.append(f"column {problem.column}: {problem.en}" if problem.column else problem.en)
+    vi = "; ".join(vi_parts)
+    en = "; ".join(en_parts)
+    if line is not None:
+        joiner = ", " if problems[0].column else ": "
+        vi, en = f"Dòng {line}{joiner}{vi}", f"Line {line}{joiner}{en}"
+    else:
+        vi, en = vi[:1].upper() + vi[1:], en[:1].upper() + en[1:]
+    return bilingual(vi, en), vi, en

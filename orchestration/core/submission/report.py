@@ -1,0 +1,89 @@
+"""A FileVerdict as text a clerk can act on (``wardstat check``; the ingest may log it too)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from orchestration.core.submission.errors import SEPARATOR
+from orchestration.core.submission.messages import lines_text
+from orchestration.core.submission.model import FileVerdict, Rejection
+from orchestration.core.submission.readers import delimiter_name
+
+GROUPED = "ward_month_rejected"
+
+
+def _pick(vi: str, en: str, lang: str | None) -> str:
+    if lang == "vi":
+        return vi
+    if lang == "en":
+        return en
+    return f"{vi}{SEPARATOR}{en}"
+
+
+def _split(message: str) -> tuple[str, str]:
+    vi, _, en = message.partition(SEPARATOR)
+    return vi, en or vi
+
+
+def summary_line(verdict: FileVerdict, lang: str | None = None) -> str:
+    name = verdict.path.name
+    if not verdict.readable:
+        vi, en = _split(verdict.error or "")
+        return f"{name}: " + _pick(f"KHÔNG ĐỌC ĐƯỢC — {vi}", f"UNREADABLE — {en}", lang)
+    accepted, rejected = len(verdict.rows), len(verdict.rejections)
+    if verdict.format == "xlsx":
+        how_vi, how_en = "bảng tính Excel", "Excel workbook"
+    else:
+        delimiter = delimiter_name(verdict.delimiter)
+        delim_vi, _, delim_en = delimiter.partition(" / ")
+        how_vi = f"mã hóa {verdict.encoding}, phân tách bằng {delim_vi}"
+        how_en = f"encoding {verdict.encoding}, {delim_en or delim_vi}-separated"
+    status_vi = "hợp lệ" if not rejected else "có dòng bị loại"
+    status_en = "valid" if not rejected else "some rows rejected"
+    return f"{name}: " + _pick(
+        f"{status_vi} — {accepted} dòng được nhận, {rejected} dòng bị loại ({how_vi})",
+        f"{status_en} — {accepted} rows accepted, {rejected} rejected ({how_en})",
+        lang,
+    )
+
+
+def _message(rejection: Rejection, lang: str | None) -> str:
+    vi, en = rejection.message_vi, rejection.message_en
+    if vi is None or en is None:
+        vi, en = _split(rejection.message)
+    return _pick(vi, en, lang) if lang else f"{vi}\n      {en}"
+
+
+def render_verdict(verdict: FileVerdict, lang: str | None = None) -> str:
+    out = [summary_line(verdict, lang)]
+    own = [r for r in verdict.rejections if r.reason != GROUPED]
+    for rejection in own:
+        out.append(f"  [{rejection.reason}] {_message(rejection, lang)}")
+    dropped: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
+    for rejection in verdict.rejections:
+        if rejection.reason == GROUPED:
+            dropped[(rejection.ward_code, rejection.period)].append(rejection.line or 0)
+    if dropped:
+        out.append(
+            "  "
+            + _pick(
+                "Các dòng hợp lệ bị loại theo vì cả phường-tháng bị loại:",
+                "Valid lines dropped with their rejected ward-month:",
+                lang,
+            )
+        )
+    for (ward, period), lines in sorted(dropped.items(), key=lambda item: item[1][0]):
+        causes = sorted(
+            {r.line for r in own if r.ward_code == ward and r.period == period and r.line}
+        )
+        out.append(
+            f"  [{GROUPED}] "
+            + _pick(
+                f"phường {ward} kỳ {period}: {len(lines)} dòng ({lines_text(lines)}) "
+                f"do lỗi ở dòng {lines_text(causes)}",
+                f"ward {ward} period {period}: {len(lines)} line(s) ({lines_text(lines)}) "
+                f"because of line(s) {lines_text(causes)}",
+                lang,
+            )
+        )
+    return "\n".join(out)

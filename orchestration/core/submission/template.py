@@ -1,0 +1,228 @@
+"""The Excel report form: one ward, one statistical month, one row per metric.
+
+The clerk sees Vietnamese labels (English second), the ward and period in a header block, and types
+values into one unlocked column. A hidden, locked column holds the metric codes and a
+very-hidden sheet holds the ward code and period, so a filled form reads back into the same
+rows a CSV would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from orchestration.core import reference as ref
+from orchestration.core.periods import Period
+from orchestration.core.submission import numbers
+from orchestration.core.submission.errors import UnreadableFile
+
+META_SHEET = "_wardstat"
+FORM_ID = "wardstat-report-form"
+FORM_VERSION = "1"
+DATA_SHEET = "Báo cáo"
+HEADER_ROW = 9
+FIRST_ROW = HEADER_ROW + 1
+# Column letters of the table: number, metric name, unit, value, note, metric code (hidden).
+COLS = {"no": "A", "name": "B", "unit": "C", "value": "D", "note": "E", "code": "F"}
+
+
+def form_name(ward_code: str, period: str) -> str:
+    return f"bao_cao_{ward_code}_{period}.xlsx"
+
+
+def write_template(ward: ref.Ward, period: Period, metrics: list[ref.Metric], out: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = DATA_SHEET
+    bold = Font(bold=True)
+    muted = Font(italic=True, color="555555")
+    sheet["A1"] = "BÁO CÁO SỐ LIỆU THỐNG KÊ THÁNG — CÔNG AN PHƯỜNG ĐIỂN HÌNH, KIỂU MẪU"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = "Monthly statistics report — model-ward police programme"
+    sheet["A2"].font = muted
+    place = ward.province_name
+    if ward.district_name:
+        place = f"{ward.district_name}, {place}"
+    block = [
+        ("Phường/xã / Ward", f"{ward.name} — mã / code {ward.code}"),
+        ("Địa bàn / Area", place),
+        (
+            "Kỳ báo cáo / Period",
+            f"tháng {period.month}/{period.year} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})"
+            f" — {period}",
+        ),
+        (
+            "Hướng dẫn / How to fill in",
+            "Chỉ nhập số vào cột Giá trị (để trống nếu không có số liệu), không sửa các cột khác. "
+            "/ Type numbers in the Value column only (leave blank when not available); "
+            "do not edit other columns.",
+        ),
+    ]
+    for offset, (label, text) in enumerate(block, start=4):
+        sheet.cell(row=offset, column=1, value=label).font = bold
+        sheet.cell(row=offset, column=2, value=text)
+    headings = {
+        "no": "STT / No.",
+        "name": "Chỉ tiêu / Metric",
+        "unit": "Đơn vị / Unit",
+        "value": "Giá trị / Value",
+        "note": "Ghi chú / Note",
+        "code": "metric_code",
+    }
+    fill = PatternFill("solid", fgColor="DDE7F3")
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for key, text in headings.items():
+        cell = sheet[f"{COLS[key]}{HEADER_ROW}"]
+        cell.value = text
+        cell.font = bold
+        cell.fill = fill
+        cell.border = border
+    validations: dict[tuple[str, float | None, float | None], DataValidation] = {}
+    editable = Protection(locked=False)
+    for index, metric in enumerate(metrics):
+        row = FIRST_ROW + index
+        sheet[f"{COLS['no']}{row}"] = index + 1
+        sheet[f"{COLS['name']}{row}"] = f"{metric.name_vi}\n{metric.name_en}"
+        sheet[f"{COLS['name']}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+        sheet[f"{COLS['unit']}{row}"] = metric.unit
+        sheet[f"{COLS['code']}{row}"] = metric.code
+        for key in ("value", "note"):
+            cell = sheet[f"{COLS[key]}{row}"]
+            cell.protection = editable
+            cell.border = border
+        sheet[f"{COLS['value']}{row}"].number_format = "0" if metric.integral else "0.##"
+        kind = "whole" if metric.integral else "decimal"
+        dv_key = (kind, metric.min_value, metric.max_value)
+        if dv_key not in validations:
+            validations[dv_key] = _validation(DataValidation, kind, metric)
+        validations[dv_key].add(f"{COLS['value']}{row}")
+    for validation in validations.values():
+        sheet.add_data_validation(validation)
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["C"].width = 12
+    sheet.column_dimensions["D"].width = 14
+    sheet.column_dimensions["E"].width = 30
+    sheet.column_dimensions[COLS["code"]].hidden = True
+    sheet.freeze_panes = f"A{FIRST_ROW}"
+    # Locked cells (labels, codes) stay fixed; no password: it protects against slips, not people.
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+    meta = workbook.create_sheet(META_SHEET)
+    for row in (
+        ("form", FORM_ID),
+        ("version", FORM_VERSION),
+        ("ward_code", ward.code),
+        ("period", str(period)),
+        ("sheet", DATA_SHEET),
+        ("first_row", FIRST_ROW),
+        ("code_column", COLS["code"]),
+        ("value_column", COLS["value"]),
+        ("note_column", COLS["note"]),
+    ):
+        meta.append(row)
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(out)
+    return out
+
+
+def _validation(DataValidation, kind: str, metric: ref.Metric):  # noqa: N803 (a class, passed in)
+    low, high = metric.min_value, metric.max_value
+    if low is not None and high is not None:
+        operator, formula1, formula2 = "between", _num(low), _num(high)
+    elif low is not None:
+        operator, formula1, formula2 = "greaterThanOrEqual", _num(low), None
+    elif high is not None:
+        operator, formula1, formula2 = "lessThanOrEqual", _num(high), None
+    else:
+        operator, formula1, formula2 = "between", "-1E+300", "1E+300"
+    whole_vi = "số nguyên " if kind == "whole" else ""
+    whole_en = "a whole number " if kind == "whole" else "a number "
+    bounds = formula1 if formula2 is None else f"{formula1}–{formula2}"
+    return DataValidation(
+        type=kind,
+        operator=operator,
+        formula1=formula1,
+        formula2=formula2,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ / Invalid value",
+        error=f"Nhập {whole_vi}trong giới hạn {bounds} / Enter {whole_en}within {bounds}",
+    )
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def read_template_rows(workbook):
+    """A filled form → the Table the validator reads (same columns as the long CSV)."""
+    from orchestration.core.submission.headers import COLUMNS
+    from orchestration.core.submission.readers import Table, _text, _value_cell
+
+    meta = {
+        str(row[0]): row[1]
+        for row in workbook[META_SHEET].iter_rows(max_col=2, values_only=True)
+        if row and row[0] is not None
+    }
+    if meta.get("form") != FORM_ID or str(meta.get("version")) != FORM_VERSION:
+        workbook.close()
+        raise UnreadableFile(
+            "Tệp là mẫu báo cáo của một phiên bản wardstat khác; hãy tải mẫu mới",
+            "the file is a report form from another wardstat version; download a new form",
+        )
+    sheet_name = str(meta.get("sheet") or DATA_SHEET)
+    if sheet_name not in workbook.sheetnames:
+        workbook.close()
+        raise UnreadableFile(
+            f"Mẫu báo cáo thiếu trang '{sheet_name}'", f"the form has no sheet '{sheet_name}'"
+        )
+    sheet = workbook[sheet_name]
+    ward_code = _text(meta.get("ward_code"))
+    period = _text(meta.get("period"))
+    first_row = int(meta.get("first_row") or FIRST_ROW)
+    code_index = _column_index(str(meta.get("code_column") or COLS["code"]))
+    value_index = _column_index(str(meta.get("value_column") or COLS["value"]))
+    note_index = _column_index(str(meta.get("note_column") or COLS["note"]))
+    last = max(code_index, value_index, note_index) + 1
+
+    def rows() -> Iterator[tuple[int, list]]:
+        try:
+            for row_no, raw in enumerate(
+                sheet.iter_rows(min_row=first_row, max_col=last, values_only=True),
+                start=first_row,
+            ):
+                raw = tuple(raw) + (None,) * (last - len(raw))
+                code = _text(raw[code_index])
+                value = _value_cell(raw[value_index])
+                if not code or value == "":
+                    continue  # a blank value means "not reported", not an error
+                yield row_no, [ward_code, period, code, value, _text(raw[note_index])]
+        finally:
+            workbook.close()
+
+    return Table(
+        format="xlsx",
+        encoding=None,
+        delimiter=None,
+        number_style=numbers.EITHER,
+        columns={name: i for i, name in enumerate(COLUMNS)},
+        header=list(COLUMNS),
+        rows=rows(),
+        sheet=sheet_name,
+    )
+
+
+def _column_index(letters: str) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(letters) - 1

@@ -1,0 +1,311 @@
+"""The one validator: a submission file → a FileVerdict (accepted rows, rejections, or an error).
+
+Used by ``wardstat check``, the ingest assets and the benchmarks. The row loop is the ingest's hot
+path, so lookups are cached per distinct (ward, period) and metric text, and a row costs a few dict
+lookups and one ``float()`` in the common case.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import hashlib
+import math
+from datetime import date
+from pathlib import Path
+
+from orchestration.core.periods import Period, PeriodError
+from orchestration.core.reference import Reference, load_reference
+from orchestration.core.submission import messages as msg
+from orchestration.core.submission.errors import UnreadableFile, bilingual
+from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
+from orchestration.core.submission.numbers import NotANumber, value_parser
+from orchestration.core.submission.readers import Table, read_table
+
+WARD_CODE_DIGITS = 5
+
+
+def validate_file(
+    path: str | Path, *, reference: Reference | None = None, today: date | None = None
+) -> FileVerdict:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileVerdict(
+            path=path,
+            sha256="",
+            format=_format_from_name(path),
+            error=bilingual(
+                f"Không đọc được tệp ({error.strerror})", f"cannot read the file ({error.strerror})"
+            ),
+        )
+    return validate_bytes(data, path, reference=reference, today=today)
+
+
+def validate_bytes(
+    data: bytes,
+    path: str | Path,
+    *,
+    reference: Reference | None = None,
+    today: date | None = None,
+) -> FileVerdict:
+    """Like validate_file for bytes already in hand (``path`` names the file in the verdict)."""
+    path = Path(path)
+    verdict = FileVerdict(
+        path=path, sha256=hashlib.sha256(data).hexdigest(), format=_format_from_name(path)
+    )
+    try:
+        table = read_table(data, path.name)
+        verdict.format, verdict.encoding, verdict.delimiter = (
+            table.format,
+            table.encoding,
+            table.delimiter,
+        )
+        # The verdict is millions of small acyclic objects: the cyclic GC would rescan them over
+        # and over (a third of the time on a big file) and can find nothing to free.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            rows, rejections = _validate_table(
+                table, reference or load_reference(), today or date.today()
+            )
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+    except UnreadableFile as error:
+        verdict.error = str(error)
+        return verdict
+    verdict.rows, verdict.rejections = rows, rejections
+    return verdict
+
+
+def _format_from_name(path: Path) -> str:
+    return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
+
+
+class _Lookups:
+    """Per-file caches: each distinct ward/period text and metric text is checked once."""
+
+    def __init__(self, reference: Reference, today: date) -> None:
+        self.reference = reference
+        self.today = today
+        self.current = Period.containing(today)
+        self.wards: dict[tuple[str, str], tuple[str, str, list[msg.Problem] | None]] = {}
+        self.metrics: dict[str, tuple] = {}
+
+    def ward_period(self, raw_ward: str, raw_period: str) -> tuple[str, str, list | None]:
+        problems: list[msg.Problem] = []
+        label = raw_period.strip()
+        period: Period | None = None
+        try:
+            period = Period.parse(label)
+            label = str(period)
+        except PeriodError:
+            problems.append(msg.bad_period(label))
+        if period is not None and period > self.current:
+            problems.append(msg.future_period(label, str(self.current), self.today.isoformat()))
+            period = None  # which era a ward belongs to says nothing useful about the future
+        raw = raw_ward.strip()
+        code = raw
+        if code.isdigit() and len(code) < WARD_CODE_DIGITS:
+            code = code.zfill(WARD_CODE_DIGITS)  # Excel turns 00019 into 19
+        wards = self.reference.wards_with_code(code)
+        if not wards:
+            problems.append(msg.unknown_ward(raw, code))
+        elif period is not None and self.reference.ward_in(code, period) is None:
+            problems.append(msg.ward_not_valid(code, label, wards))
+        result = (code, label, problems or None)
+        self.wards[(raw_ward, raw_period)] = result
+        return result
+
+    def metric(self, raw: str) -> tuple:
+        """``(code, Metric | None, problem, low, high, integral)``; bounds open as ±inf."""
+        code = raw.strip()
+        metric = self.reference.metric(code) or self.reference.metric(code.lower())
+        if metric is None:
+            close = difflib.get_close_matches(code.lower(), self.reference.metrics, n=1)
+            problem = msg.unknown_metric(code, close[0] if close else None)
+            result = (code, None, problem, -math.inf, math.inf, False)
+        else:
+            low = -math.inf if metric.min_value is None else metric.min_value
+            high = math.inf if metric.max_value is None else metric.max_value
+            result = (metric.code, metric, None, low, high, metric.integral)
+        self.metrics[raw] = result
+        return result
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _row(line, ward_code, period, metric_code, value, note) -> SubmissionRow:
+    # SubmissionRow is frozen: its __init__ makes six object.__setattr__ calls, a third of the
+    # validator's time on a big file. Filling __dict__ in one go builds the identical object.
+    row = _new(SubmissionRow)
+    _set(
+        row,
+        "__dict__",
+        {
+            "line": line,
+            "ward_code": ward_code,
+            "period": period,
+            "metric_code": metric_code,
+            "value": value,
+            "note": note,
+        },
+    )
+    return row
+
+
+def _raw_line(cells: list, delimiter: str | None) -> str:
+    return (delimiter or "\t").join("" if c is None else str(c) for c in cells)
+
+
+def _validate_table(
+    table: Table, reference: Reference, today: date
+) -> tuple[list[SubmissionRow], list[Rejection]]:
+    lookups = _Lookups(reference, today)
+    ward_cache, metric_cache = lookups.wards, lookups.metrics
+    parse = value_parser(table.number_style)
+    columns = table.columns
+    iw, ip, im, iv = (columns[c] for c in ("ward_code", "period", "metric_code", "value"))
+    inote = columns.get("note")
+    width = len(table.header)
+    delimiter = table.delimiter
+
+    # Candidates: (line, ward, period, metric, value, note, cells) of rows with no problem of their
+    # own, keyed by ward × period × metric (dicts keep insertion order, so rows keep file order).
+    candidates: dict[tuple[str, str, str], tuple] = {}
+    repeats: dict[tuple[str, str, str], list[tuple]] = {}
+    bad_rows: list[tuple[int, str, str, str, object, list, list[msg.Problem]]] = []
+    bad_ward_months: dict[tuple[str, str], list[int]] = {}
+
+    for line, cells in table.rows:
+        if len(cells) != width:
+            if not any(str(c).strip() for c in cells):
+                continue
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            else:
+                # Never drop the extra fields: "82,5" unquoted in a comma file shifts the row.
+                code, label, _ = ward_cache.get((cells[iw], cells[ip])) or lookups.ward_period(
+                    cells[iw], cells[ip]
+                )
+                problems = [msg.malformed_row(len(cells), width)]
+                bad_rows.append((line, code, label, str(cells[im]).strip(), "", cells, problems))
+                bad_ward_months.setdefault((code, label), []).append(line)
+                continue
+        raw_ward = cells[iw]
+        if not raw_ward and not any(str(c).strip() for c in cells):
+            continue
+        raw_period = cells[ip]
+        ward_code, period, problems = ward_cache.get((raw_ward, raw_period)) or lookups.ward_period(
+            raw_ward, raw_period
+        )
+        raw_metric = cells[im]
+        metric_code, metric, metric_problem, low, high, integral = metric_cache.get(
+            raw_metric
+        ) or lookups.metric(raw_metric)
+        if metric_problem is not None:
+            problems = [*problems, metric_problem] if problems else [metric_problem]
+        raw_value = cells[iv]
+        if raw_value.__class__ is float:
+            value = raw_value
+        else:
+            try:
+                value = parse(raw_value)
+            except NotANumber as error:
+                value = None
+                problem = (
+                    msg.missing_value()
+                    if not raw_value.strip()
+                    else msg.not_numeric(raw_value.strip(), error.ambiguous)
+                )
+                problems = [*problems, problem] if problems else [problem]
+        if value is not None:
+            if value < low or value > high:
+                problem = msg.out_of_bounds(value, metric)
+                problems = [*problems, problem] if problems else [problem]
+            elif integral and not value.is_integer():
+                problem = msg.fractional_count(str(raw_value).strip(), metric)
+                problems = [*problems, problem] if problems else [problem]
+        if problems:
+            bad_rows.append((line, ward_code, period, metric_code, raw_value, cells, problems))
+            bad_ward_months.setdefault((ward_code, period), []).append(line)
+            continue
+        key = (ward_code, period, metric_code)
+        candidate = (
+            line,
+            ward_code,
+            period,
+            metric_code,
+            value,
+            (cells[inote].strip() or None) if inote is not None else None,
+            cells,
+        )
+        if key in candidates:
+            repeats.setdefault(key, []).append(candidate)
+        else:
+            candidates[key] = candidate
+
+    if not candidates and not bad_rows:
+        raise UnreadableFile(
+            "Tệp không có dòng số liệu nào (chỉ có tiêu đề, hoặc mẫu chưa điền giá trị)",
+            "the file has no data rows (only a header, or a form with no value filled in)",
+        )
+    rejections: list[Rejection] = []
+    for line, ward_code, period, metric_code, raw_value, cells, problems in bad_rows:
+        rejections.append(
+            _rejection(line, problems, ward_code, period, metric_code, raw_value, cells, delimiter)
+        )
+
+    for key, extra in repeats.items():
+        first = candidates[key]
+        if all(c[4] == first[4] for c in extra):
+            continue  # identical duplicates: the first one stands
+        del candidates[key]
+        group = [first, *extra]
+        lines = [c[0] for c in group]
+        problem = msg.conflicting_duplicate(*key, lines, [c[4] for c in group])
+        bad_ward_months.setdefault((key[0], key[1]), []).extend(lines)
+        for c in group:
+            rejections.append(_rejection(c[0], [problem], *key, c[6][iv], c[6], delimiter))
+
+    rows: list[SubmissionRow] = []
+    append = rows.append
+    for c in candidates.values():
+        bad_lines = bad_ward_months.get((c[1], c[2])) if bad_ward_months else None
+        if bad_lines:
+            problem = msg.ward_month_rejected(c[1], c[2], sorted(set(bad_lines)))
+            rejections.append(_rejection(c[0], [problem], *c[1:4], c[6][iv], c[6], delimiter))
+            continue
+        append(_row(c[0], c[1], c[2], c[3], c[4], c[5]))
+    rejections.sort(key=lambda r: (r.line or 0, r.reason))
+    return rows, rejections
+
+
+def _rejection(
+    line: int,
+    problems: list[msg.Problem],
+    ward_code: str,
+    period: str,
+    metric_code: str,
+    raw_value,
+    cells: list,
+    delimiter: str | None,
+) -> Rejection:
+    message, vi, en = msg.row_message(line, problems)
+    return Rejection(
+        line=line,
+        column=problems[0].column,
+        reason=problems[0].reason,
+        message=message,
+        ward_code=ward_code or None,
+        period=period or None,
+        metric_code=metric_code or None,
+        raw_value=None if raw_value is None else str(raw_value),
+        raw_line=_raw_line(cells, delimiter),
+        message_vi=vi,
+        message_en=en,
+    )
