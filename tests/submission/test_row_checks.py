@@ -210,3 +210,10 @@ def test_blank_lines_are_skipped_and_short_rows_are_padded(tmp_path):
     verdict = _only(tmp_path, "", ",,,,", f"{DIEN_BIEN},2024-05,crime_cases,3", f"{KIM_MA},2024-05")
     assert [r.line for r in verdict.rows] == [4]
     assert reasons(verdict) == {5: "unknown_metric"}
+
+
+def test_island_district_reports_under_its_three_digit_code(tmp_path):
+    # Huyện Bạch Long Vĩ (318) has no communes: its code is the district's and must not be padded.
+    verdict = _only(tmp_path, "318,2024-05,crime_cases,0,", "318,2025-08,crime_cases,0,")
+    assert [(r.ward_code, r.period) for r in verdict.rows] == [("318", "2024-05")]
+    assert reasons(verdict) == {3: "ward_not_valid_in_period"}

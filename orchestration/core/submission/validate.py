@@ -108,8 +108,14 @@ class _Lookups:
             period = None  # which era a ward belongs to says nothing useful about the future
         raw = raw_ward.strip()
         code = raw
-        if code.isdigit() and len(code) < WARD_CODE_DIGITS:
-            code = code.zfill(WARD_CODE_DIGITS)  # Excel turns 00019 into 19
+        if (
+            code.isdigit()
+            and len(code) < WARD_CODE_DIGITS
+            and not self.reference.wards_with_code(code)
+        ):
+            # Excel turns 00019 into 19. A few island districts without communes (318 Bạch Long
+            # Vĩ, 498 Hoàng Sa, 755 Côn Đảo) report under their 3-digit code, so an exact match wins.
+            code = code.zfill(WARD_CODE_DIGITS)
         wards = self.reference.wards_with_code(code)
         if not wards:
             problems.append(msg.unknown_ward(raw, code))
