@@ -91,7 +91,9 @@ def publish(warehouse: Path | None = None, target: Path | None = None) -> Public
             for schema in {schema for schema, _ in tables}:
                 con.execute(f"create schema {schema}")
             for schema, table in tables:
-                con.execute(f'create table {schema}."{table}" as select * from src.{schema}."{table}"')
+                con.execute(
+                    f'create table {schema}."{table}" as select * from src.{schema}."{table}"'
+                )
             con.execute("create schema meta")
             con.execute(
                 f"""create table {PUBLICATION_TABLE} as

@@ -57,7 +57,9 @@ def _execute(con, query: str, fmt: str, max_rows: int) -> int:
 def _interactive(con, fmt: str, max_rows: int) -> int:
     import readline  # noqa: F401  (line editing and history for input())
 
-    print("wardstat sql — kết thúc câu lệnh bằng ';', thoát bằng Ctrl-D / end with ';', Ctrl-D quits")
+    print(
+        "wardstat sql — kết thúc câu lệnh bằng ';', thoát bằng Ctrl-D / end with ';', Ctrl-D quits"
+    )
     buffer: list[str] = []
     status = 0
     while True:

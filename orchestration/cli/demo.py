@@ -1,0 +1,141 @@
+"""``wardstat demo``: generate the demo submissions and run them through the pipeline.
+
+The command is a list of steps (``STEPS``) run in order with progress output; later stages of the
+pipeline (dbt models, bulletins) add a ``Step`` to the list. A second run reuses the files already
+in ``$WARDSTAT_HOME/demo`` (same seed and day) and the ingest skips what it has already loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass
+class DemoContext:
+    today: date
+    fresh: bool
+    demo_dir: Path
+    cities: list[str] | None = None  # province codes; None = all five cities
+    say: Callable[[str], None] = print  # transient progress within a step
+    files: list[Path] = field(default_factory=list)  # demo files, in the order they were received
+    results: dict[str, object] = field(default_factory=dict)  # what each step produced, by step key
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str  # "tiếng Việt / English"
+    run: Callable[[DemoContext], str]  # returns a one-line summary
+
+
+def _generate(ctx: DemoContext) -> str:
+    from orchestration.demo.files import ensure_demo_files
+
+    files, reused = ensure_demo_files(
+        ctx.demo_dir, today=ctx.today, fresh=ctx.fresh, cities=ctx.cities
+    )
+    ctx.files = [
+        ctx.demo_dir / f.name for f in sorted(files, key=lambda f: (f.received_at, f.name))
+    ]
+    ctx.results["generate"] = files
+    how = "dùng lại / reused" if reused else "đã tạo / written"
+    return f"{len(files)} tệp {how} in {ctx.demo_dir}"
+
+
+def _ingest(ctx: DemoContext) -> str:
+    from orchestration.runner import ingest_paths
+
+    summary = ingest_paths(ctx.files, progress=ctx.say)
+    ctx.results["ingest"] = summary
+    rejected = sum(f.rows_rejected for f in summary.files)
+    unreadable = sum(f.status == "unreadable" for f in summary.files)
+    failed = sum(not run.success for run in summary.runs)
+    if failed:
+        raise RuntimeError(
+            f"{failed} lượt nạp thất bại / ingest run(s) failed; xem / see `wardstat ui`"
+        )
+    return (
+        f"{len(summary.runs)} lượt nạp / runs; {rejected} dòng bị loại / rows rejected; "
+        f"{unreadable} tệp không đọc được / unreadable files"
+    )
+
+
+STEPS: list[Step] = [
+    Step("generate", "Tạo dữ liệu mẫu / generate demo files", _generate),
+    Step("ingest", "Nạp vào kho / ingest into the warehouse", _ingest),
+]
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="chạy thử với dữ liệu mẫu / run the pipeline on demo data",
+        description=(
+            "Tạo số liệu mẫu cho mọi phường/xã của năm thành phố (2021-01 đến tháng thống kê gần "
+            "nhất đã kết thúc) rồi chạy toàn bộ quy trình.\n"
+            "Generate demo submissions for every ward of the five cities (2021-01 up to the last "
+            "complete statistical month) and run the whole pipeline."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="ngày giả định / the day to simulate (YYYY-MM-DD; mặc định hôm nay / default today)",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="tạo lại tệp mẫu / regenerate the demo files even if they are there",
+    )
+    parser.add_argument(
+        "--city",
+        action="append",
+        metavar="CODE",
+        help=(
+            "chỉ một tỉnh/thành (mã 2 số, lặp lại được) / only this province code "
+            "(repeatable), e.g. 48 = Đà Nẵng"
+        ),
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from orchestration import paths
+
+    console = Console()
+    ctx = DemoContext(
+        today=args.today or date.today(),
+        fresh=args.fresh,
+        demo_dir=paths.demo_dir(),
+        cities=args.city,
+    )
+    console.print(f"[bold]wardstat demo[/bold] — WARDSTAT_HOME = {paths.home()}")
+    for number, step in enumerate(STEPS, start=1):
+        console.rule(f"[{number}/{len(STEPS)}] {step.title}")
+        try:
+            with console.status(step.title) as status:
+                ctx.say = lambda message, s=status, t=step.title: s.update(f"{t} — {message}")
+                summary = step.run(ctx)
+        except Exception as error:  # noqa: BLE001 - report which step failed, then stop
+            console.print(f"[red]✗ {step.title}: {error}[/red]")
+            return 1
+        console.print(f"[green]✓[/green] {summary}")
+    console.rule("Kết quả / results")
+    for label, path in (
+        ("Tệp mẫu / demo files", paths.demo_dir()),
+        ("Kho dữ liệu / warehouse", paths.warehouse_path()),
+        ("Lưu trữ tệp / archive", paths.archive_dir()),
+        ("Bản tin / bulletins", paths.bulletins_dir()),
+        ("Bản công bố / published", paths.published_dir() / "warehouse.duckdb"),
+    ):
+        mark = "" if path.exists() else " [dim](chưa có / not yet)[/dim]"
+        console.print(f"  {label}: {path}{mark}")
+    return 0

@@ -1,0 +1,91 @@
+"""``wardstat ingest FILE...``: receive submission files and load them now, through Dagster."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+_STATUS = {
+    "loaded": "đã nạp / loaded",
+    "partially_rejected": "nạp một phần / partially rejected",
+    "rejected": "bị loại toàn bộ / rejected",
+    "unreadable": "không đọc được / unreadable",
+    "not_loaded": "chưa nạp / not loaded",
+}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "ingest",
+        help="nạp tệp số liệu vào kho / load submission files into the warehouse",
+        description=(
+            "Nhận tệp số liệu (chép vào inbox, lưu trữ) và nạp ngay qua Dagster.\n"
+            "Receive submission files (copy into the inbox, archive) and load them now through "
+            "Dagster.\n"
+            "Exit: 0 đã nạp hết / all loaded, 1 có dòng bị loại / some rows rejected, "
+            "2 không đọc được tệp / a file is unreadable."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from orchestration.runner import ingest_paths
+
+    console = Console(stderr=True)
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        console.print(
+            "[red]Không tìm thấy tệp / file not found:[/red] "
+            + ", ".join(missing)
+            + "\nKiểm tra lại đường dẫn / check the path.",
+            soft_wrap=True,
+        )
+        return 2
+    with console.status("Đang nạp / loading…") as status:
+        summary = ingest_paths(args.files, progress=lambda message: status.update(message))
+    _print(summary)
+    return summary.exit_code
+
+
+def _print(summary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console()
+    table = Table(title="Kết quả nạp / ingest result")
+    for column in (
+        "tệp / file",
+        "trạng thái / status",
+        "kỳ / periods",
+        "nạp / loaded",
+        "loại / rejected",
+    ):
+        table.add_column(column)
+    for f in summary.files:
+        status = _STATUS.get(f.status, f.status)
+        if f.already_received:
+            status += " (đã nhận trước đó / received before)"
+        periods = (
+            ", ".join(f.periods) if len(f.periods) <= 3 else f"{f.periods[0]} … {f.periods[-1]}"
+        )
+        table.add_row(f.name, status, periods, str(f.rows_accepted), str(f.rows_rejected))
+    out.print(table)
+    for f in summary.files:
+        if f.error:
+            out.print(f"[red]{f.name}:[/red] {f.error}")
+        if f.reasons:
+            reasons = ", ".join(f"{reason} × {n}" for reason, n in f.reasons.items())
+            out.print(f"{f.name}: {reasons} — xem / see `wardstat check {f.name}`")
+    for run in summary.runs:
+        span = run.first if run.first == run.last else f"{run.first}…{run.last}"
+        state = "thành công / success" if run.success else "[red]thất bại / failed[/red]"
+        out.print(f"Dagster run {run.run_id} ({span}): {state}")
+    if not summary.runs:
+        out.print("Không có gì mới để nạp / nothing new to load")
+    sys.stdout.flush()

@@ -1,0 +1,68 @@
+"""The ``raw`` schema (docs/architecture.md), created idempotently."""
+
+from __future__ import annotations
+
+import duckdb
+
+DDL = """
+create schema if not exists raw;
+
+create table if not exists raw.submission_files (
+    file_sha256     varchar primary key,
+    original_name   varchar,
+    archive_path    varchar,
+    size_bytes      bigint,
+    format          varchar,
+    encoding        varchar,
+    received_at     timestamp,
+    first_loaded_at timestamp,
+    status          varchar,
+    error           varchar,
+    rows_total      integer,
+    rows_accepted   integer,
+    rows_rejected   integer
+);
+
+create table if not exists raw.file_period_loads (
+    file_sha256   varchar,
+    period        varchar,
+    load_seq      bigint,
+    loaded_at     timestamp,
+    rows_loaded   integer,
+    rows_rejected integer,
+    primary key (file_sha256, period)
+);
+
+create table if not exists raw.submission_values (
+    load_seq    bigint,
+    file_sha256 varchar,
+    line_no     integer,
+    ward_code   varchar,
+    period      varchar,
+    metric_code varchar,
+    value       double,
+    note        varchar,
+    received_at timestamp,
+    loaded_at   timestamp,
+    primary key (file_sha256, ward_code, period, metric_code)
+);
+
+create table if not exists raw.submission_rejections (
+    file_sha256   varchar,
+    original_name varchar,
+    line_no       integer,
+    column_name   varchar,
+    ward_code     varchar,
+    period        varchar,
+    metric_code   varchar,
+    raw_value     varchar,
+    raw_line      varchar,
+    reason        varchar,
+    message       varchar,
+    rejected_at   timestamp
+);
+"""
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)

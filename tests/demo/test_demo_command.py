@@ -1,0 +1,43 @@
+"""``wardstat demo`` end to end on one city: files written, ingested, reused on the second run."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from orchestration.cli import main
+from orchestration.cli.demo import STEPS
+
+
+def test_steps_are_a_list_others_can_extend():
+    assert [step.key for step in STEPS][:2] == ["generate", "ingest"]
+
+
+@pytest.mark.slow
+def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(wardstat_home, capsys):
+    argv = ["demo", "--today", "2026-11-26", "--city", "48"]
+    assert main(argv) == 0
+    first = capsys.readouterr().out
+    assert "đã tạo / written" in first and str(wardstat_home) in first
+    with duckdb.connect(str(wardstat_home / "warehouse.duckdb"), read_only=True) as con:
+        files, values = con.execute(
+            "select count(*), sum(rows_accepted) from raw.submission_files"
+        ).fetchone()
+        reasons = {
+            r
+            for (r,) in con.execute(
+                "select distinct reason from raw.submission_rejections"
+            ).fetchall()
+        }
+        received = con.execute(
+            "select min(received_at) from raw.submission_files "
+            "where original_name = '48_2022-12.csv'"
+        ).fetchone()[0]
+    assert files == len(list((wardstat_home / "demo").glob("*.csv")))
+    assert values > 100_000
+    assert "out_of_bounds" in reasons  # planted in 48_2021-09.csv
+    assert "2022-12-14" < received.date().isoformat() < "2023-01"  # the file's time, not today
+
+    assert main(argv) == 0
+    second = capsys.readouterr().out
+    assert "dùng lại / reused" in second and "0 lượt nạp / runs" in second

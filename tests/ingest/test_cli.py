@@ -1,0 +1,55 @@
+"""``wardstat ingest`` and ``wardstat ui`` as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+
+from orchestration import paths
+from orchestration.cli import main
+from orchestration.cli.ui import command
+from orchestration.runner import prepare_instance_home
+
+from .conftest import WARD, query, write_csv
+
+
+def test_ingest_prints_a_summary_with_the_run_and_exits_by_outcome(
+    home, tmp_path, valid_lines, capsys
+):
+    good = write_csv(tmp_path / "tốt.csv", valid_lines, received=datetime(2024, 5, 16))
+    assert main(["ingest", str(good)]) == 0
+    out = capsys.readouterr().out
+    (run_id,) = [line.split()[2] for line in out.splitlines() if line.startswith("Dagster run")]
+    assert "tốt.csv" in out and "2024-05" in out
+    assert query("select count(*) from raw.submission_values") == [(4,)]
+
+    bad = write_csv(tmp_path / "bad.csv", [f"{WARD},2024-06,crime_cases,-1,"])
+    assert main(["ingest", str(bad)]) == 1
+    assert "out_of_bounds" in capsys.readouterr().out
+    assert main(["ingest", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv" in capsys.readouterr().err
+    assert run_id and list(paths.inbox_dir().iterdir()) == []
+
+
+def test_ui_serves_the_code_location_on_localhost(home):
+    cmd = command(3999)
+    assert cmd[cmd.index("-m", 2) + 1] == "orchestration.definitions"
+    assert cmd[cmd.index("-h") + 1] == "127.0.0.1" and cmd[cmd.index("-p") + 1] == "3999"
+    # the code location the UI loads is valid, against the instance the UI uses
+    prepare_instance_home()
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "definitions",
+            "validate",
+            "-m",
+            cmd[cmd.index("-m", 2) + 1],
+        ],
+        capture_output=True,
+        text=True,
+        cwd=paths.PROJECT_ROOT,
+    )
+    assert check.returncode == 0, check.stderr

@@ -1,0 +1,113 @@
+"""Loading into raw with a real DuckDB file: rejections, idempotence, revisions, atomicity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from orchestration import paths
+from orchestration.core.ingest import load
+from orchestration.core.ingest.archive import archive_file, list_archived
+from orchestration.core.ingest.verdicts import validate_archived
+
+from .conftest import OTHER_WARD, WARD, query, write_csv
+
+
+def counts_of_raw() -> tuple[int, int, int]:
+    """(values, files, ledger rows)."""
+    (row,) = query(
+        "select (select count(*) from raw.submission_values), "
+        "(select count(*) from raw.submission_files), "
+        "(select count(*) from raw.file_period_loads)"
+    )
+    return row
+
+
+def _load_all():
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        return load.load_pending(con, list_archived(), ["2024-04", "2024-05", "2024-06"])
+
+
+def test_partially_invalid_file_keeps_reasons_and_drops_the_whole_ward_month(home, tmp_path):
+    lines = [
+        f"{WARD},2024-05,crime_cases,3,",
+        f"{WARD},2024-05,crime_cases_solved,2,",
+        f"{OTHER_WARD},2024-05,crime_cases,abc,",
+        f"{OTHER_WARD},2024-05,traffic_accidents,1,",
+        "99999,2024-05,crime_cases,1,",
+    ]
+    archive_file(write_csv(tmp_path / "a.csv", lines, received=datetime(2024, 5, 16)))
+    _load_all()
+
+    assert query("select ward_code, metric_code, value from raw.submission_values order by 2") == [
+        (WARD, "crime_cases", 3.0),
+        (WARD, "crime_cases_solved", 2.0),
+    ]
+    rejected = query(
+        "select line_no, ward_code, reason, message from raw.submission_rejections order by line_no"
+    )
+    assert [(r[0], r[1], r[2]) for r in rejected] == [
+        (4, OTHER_WARD, "not_numeric"),
+        (5, OTHER_WARD, "ward_month_rejected"),
+        (6, "99999", "unknown_ward"),
+    ]
+    assert all(r[3] for r in rejected)  # every rejection says what to fix
+    assert query(
+        "select status, rows_total, rows_accepted, rows_rejected from raw.submission_files"
+    ) == [("partially_rejected", 5, 2, 3)]
+
+
+def test_identical_resubmission_changes_nothing(home, tmp_path, valid_lines):
+    archive_file(write_csv(tmp_path / "a.csv", valid_lines, received=datetime(2024, 5, 16)))
+    first = _load_all()
+    counts = counts_of_raw()
+    archive_file(write_csv(tmp_path / "again.csv", valid_lines, received=datetime(2024, 5, 20)))
+
+    assert len(first) == 1 and _load_all() == []
+    assert counts_of_raw() == counts == (4, 1, 1)
+
+
+def test_revision_keeps_both_versions_and_the_latest_wins(home, tmp_path, valid_lines):
+    # the revision is archived first but was received later: loads follow received_at
+    revised = [line.replace("crime_cases,3,", "crime_cases,5,") for line in valid_lines]
+    archive_file(write_csv(tmp_path / "b.csv", revised, received=datetime(2024, 5, 18)))
+    archive_file(write_csv(tmp_path / "a.csv", valid_lines, received=datetime(2024, 5, 16)))
+    _load_all()
+
+    versions = query(
+        "select v.value, f.original_name from raw.submission_values v "
+        "join raw.submission_files f using (file_sha256) "
+        "where ward_code = ? and metric_code = 'crime_cases' order by load_seq",
+        [WARD],
+    )
+    assert versions == [(3.0, "a.csv"), (5.0, "b.csv")]
+    latest = query(
+        "select value from raw.submission_values "
+        "where ward_code = ? and metric_code = 'crime_cases' "
+        "qualify row_number() over (partition by ward_code, period, metric_code "
+        "order by load_seq desc) = 1",
+        [WARD],
+    )
+    assert latest == [(5.0,)]
+
+
+def test_a_failure_inside_the_transaction_leaves_nothing(home, tmp_path, valid_lines, monkeypatch):
+    entry, _ = archive_file(
+        write_csv(tmp_path / "a.csv", valid_lines, received=datetime(2024, 5, 16))
+    )
+    verdict = validate_archived(entry.path, today=entry.received_at.date())
+
+    def explode():
+        raise RuntimeError("disk full")
+
+    original = load._pause_if_asked
+    monkeypatch.setattr(load, "_pause_if_asked", explode)
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        load.ensure_raw_schema(con)
+        with pytest.raises(RuntimeError):
+            load.load_file(con, entry, verdict, ["2024-05"])
+    assert counts_of_raw() == (0, 0, 0)
+    monkeypatch.setattr(load, "_pause_if_asked", original)
+    assert [r.rows_loaded for r in _load_all()] == [4]
