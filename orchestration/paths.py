@@ -21,6 +21,14 @@ def home() -> Path:
     return Path(os.environ.get("WARDSTAT_HOME") or PROJECT_ROOT / "var").resolve()
 
 
+def reference_dir() -> Path:
+    """The reference data in force: ``sources/reference``, or ``$WARDSTAT_REFERENCE_DIR`` read the
+    way dbt reads it (relative to ``dbt_project/``), so the validator and the seeds agree when a
+    benchmark or a test points both at an edited copy."""
+    override = os.environ.get("WARDSTAT_REFERENCE_DIR")
+    return (DBT_PROJECT_DIR / override).resolve() if override else REFERENCE_DIR
+
+
 def warehouse_path() -> Path:
     return home() / "warehouse.duckdb"
 

@@ -103,8 +103,10 @@ def run_partitioned_job(
     instance=None,
     tags: dict | None = None,
     log_level: str = "WARNING",
+    run_config: dict | None = None,
 ) -> JobRun:
-    """Run ``job_name`` in this process for partitions ``first``…``last``, one run for the range."""
+    """Run ``job_name`` in this process for partitions ``first``…``last``, one run for the range.
+    ``run_config`` adds to the logger config (e.g. ``{"ops": {...}}`` for asset config)."""
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
@@ -116,7 +118,10 @@ def run_partitioned_job(
     reap_dead_runs(instance)
     job = defs.resolve_job_def(job_name)
     # the full log is in the run's history in the UI; the terminal only needs problems
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    run_config = {
+        "loggers": {"console": {"config": {"log_level": log_level}}},
+        **(run_config or {}),
+    }
     run_tags = {LAUNCHED_BY_TAG: "wardstat-cli", PID_TAG: str(os.getpid()), **(tags or {})}
     if first == last:
         result = job.execute_in_process(

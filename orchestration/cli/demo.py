@@ -64,9 +64,49 @@ def _ingest(ctx: DemoContext) -> str:
     )
 
 
+def _demo_months(ctx: DemoContext) -> tuple[str, str]:
+    """The demo's history: 2021-01 up to the last complete statistical month."""
+    from orchestration.core.ingest.buckets import FIRST_PARTITION
+    from orchestration.core.periods import Period
+
+    return str(FIRST_PARTITION), str(Period.last_complete(ctx.today))
+
+
+def _models(ctx: DemoContext) -> str:
+    from orchestration.runner import run_partitioned_job
+
+    first, last = _demo_months(ctx)
+    ctx.say(f"dbt build {first} … {last}")
+    job = run_partitioned_job("models_job", first, last)
+    ctx.results["models"] = job
+    if not job.success:
+        raise RuntimeError(
+            f"dựng mô hình thất bại / models_job failed (run {job.run_id}); xem / see `wardstat ui`"
+        )
+    return f"marts {first} … {last} đã dựng và công bố / built and published"
+
+
+def _reports(ctx: DemoContext) -> str:
+    from orchestration.cli.report import run_month
+
+    _first, last = _demo_months(ctx)
+    ctx.say(f"reports_job {last}")
+    outcome = run_month(last)
+    ctx.results["reports"] = outcome
+    lines = [f"{len(outcome.bulletins)} tệp bản tin / bulletin files ({last}):"]
+    lines += [f"    {path}" for path in outcome.bulletins if path.suffix in (".html", ".pdf")]
+    lines.append(
+        f"  {outcome.wards} phiếu điểm phường / ward scorecards ({len(outcome.scorecards)} tệp / "
+        f"files) in {outcome.scorecard_dir}"
+    )
+    return "\n".join(lines)
+
+
 STEPS: list[Step] = [
     Step("generate", "Tạo dữ liệu mẫu / generate demo files", _generate),
     Step("ingest", "Nạp vào kho / ingest into the warehouse", _ingest),
+    Step("models", "Dựng mô hình và công bố / build the models and publish", _models),
+    Step("reports", "Dựng bản tin và phiếu điểm / render bulletins and scorecards", _reports),
 ]
 
 

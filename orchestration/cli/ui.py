@@ -1,12 +1,22 @@
-"""``wardstat ui``: the Dagster web UI and daemon (sensor, schedules, run queue) on this machine."""
+"""``wardstat ui``: the Dagster web UI and daemon (sensor, schedules, run queue) on this machine.
+
+``dagster dev`` runs three things in one process group: the webserver, the daemon (which launches
+queued runs, evaluates the inbox sensor and the report schedule) and a code server for
+``orchestration.definitions``. They all use the instance in ``$WARDSTAT_HOME/dagster``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
+
+# `dagster dev -m` names the code location after the module
+LOCATION_NAME = "orchestration.definitions"
 
 
 def register(subparsers) -> None:
@@ -14,8 +24,10 @@ def register(subparsers) -> None:
         "ui",
         help="mở giao diện Dagster / start the Dagster UI",
         description=(
-            "Chạy giao diện web Dagster và daemon (cảm biến inbox, lịch báo cáo) trên 127.0.0.1.\n"
-            "Run the Dagster web UI and daemon (inbox sensor, report schedule) on 127.0.0.1."
+            "Chạy giao diện web Dagster và daemon (cảm biến inbox, lịch báo cáo, hàng đợi lượt "
+            "chạy) trên 127.0.0.1.\n"
+            "Run the Dagster web UI and daemon (inbox sensor, report schedule, run queue) on "
+            "127.0.0.1."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -24,6 +36,8 @@ def register(subparsers) -> None:
 
 
 def command(port: int) -> list[str]:
+    from orchestration import paths
+
     return [
         sys.executable,
         "-m",
@@ -31,6 +45,8 @@ def command(port: int) -> list[str]:
         "dev",
         "-m",
         "orchestration.definitions",
+        "-d",
+        str(paths.PROJECT_ROOT),
         "-h",
         "127.0.0.1",
         "-p",
@@ -44,36 +60,45 @@ def run(args: argparse.Namespace) -> int:
 
     home = prepare_instance_home()
     env = {**os.environ, "DAGSTER_HOME": str(home), "WARDSTAT_HOME": str(paths.home())}
+    # dagster-dbt looks for `dbt` on PATH; started as `.venv/bin/python -m orchestration.cli` (not
+    # through `uv run` or an activated venv) the venv's bin is not there.
+    venv_bin = str(Path(sys.executable).parent)
+    if venv_bin not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = os.pathsep.join(filter(None, [venv_bin, env.get("PATH")]))
     print(f"Dagster UI: http://127.0.0.1:{args.port}  (DAGSTER_HOME={home})", flush=True)
     print("Ctrl+C để dừng / to stop", flush=True)
-    # its own process group, so stopping it reaches the webserver, daemon and code servers too
-    child = subprocess.Popen(
-        command(args.port), env=env, cwd=paths.PROJECT_ROOT, start_new_session=True
-    )
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
+    # dagster dev stops on SIGINT (and maps SIGTERM to whatever SIGINT does). A shell starts
+    # background jobs with SIGINT ignored, and that disposition is inherited across exec: give
+    # SIGINT a handler here so the child starts with the default one and can be stopped.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, stop)
+    # cwd = DAGSTER_HOME: dagster dev warns about the checkout's dagster.yaml in its cwd, which is
+    # only the template. Its own process group, so stopping it reaches every service it started.
+    child = subprocess.Popen(command(args.port), env=env, cwd=home, start_new_session=True)
     try:
         return child.wait()
     except KeyboardInterrupt:
-        _shut_down(child)
+        shut_down(child)
         return 130
 
 
-def _shut_down(child: subprocess.Popen) -> None:
-    """Ask ``dagster dev``'s process group to stop, then insist (a background shell starts
-    processes with SIGINT ignored, so SIGINT alone may not do)."""
-    for send, grace in ((signal.SIGINT, 15), (signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+def shut_down(child: subprocess.Popen) -> None:
+    """Ask ``dagster dev``'s process group to stop (it then stops the webserver and daemon
+    cleanly), then insist, and make sure nothing of the group is left."""
+    for send, grace in ((signal.SIGINT, 20), (signal.SIGTERM, 10), (signal.SIGKILL, 5)):
         try:
             os.killpg(child.pid, send)
         except ProcessLookupError:
             return
         try:
             child.wait(timeout=grace)
-            os.killpg(child.pid, 0)  # dagster dev is gone: anything left in its group?
         except subprocess.TimeoutExpired:
             continue
-        except ProcessLookupError:
-            return
+        # dagster dev is gone: anything left in its group (a run it launched) goes too
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        return

@@ -126,6 +126,14 @@ def read_wards(reference_dir: Path = REFERENCE_DIR) -> dict[str, tuple[Ward, ...
     return {code: tuple(wards) for code, wards in by_code.items()}
 
 
+def load_reference(reference_dir: Path | None = None) -> Reference:
+    """The reference in ``reference_dir``, by default ``paths.reference_dir()`` (which honours
+    ``$WARDSTAT_REFERENCE_DIR``); read once per directory and process."""
+    from orchestration import paths
+
+    return _load_reference(Path(reference_dir) if reference_dir else paths.reference_dir())
+
+
 @cache
-def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
+def _load_reference(reference_dir: Path) -> Reference:
     return Reference(metrics=read_metrics(reference_dir), wards=read_wards(reference_dir))

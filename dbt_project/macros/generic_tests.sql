@@ -1,0 +1,34 @@
+{# Generic tests written here because dbt packages cannot be installed. #}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+{%- set columns = [] -%}
+{%- for column in combination_of_columns -%}{%- do columns.append(adapter.quote(column)) -%}{%- endfor %}
+select {{ columns | join(', ') }}, count(*) as n
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
+
+{% test accepted_range(model, column_name, min_value=none, max_value=none, inclusive=true) %}
+select *
+from {{ model }}
+where {{ column_name }} is not null
+  and (
+    false
+    {%- if min_value is not none %} or {{ column_name }} {{ '<' if inclusive else '<=' }} {{ min_value }}{% endif %}
+    {%- if max_value is not none %} or {{ column_name }} {{ '>' if inclusive else '>=' }} {{ max_value }}{% endif %}
+  )
+{% endtest %}
+
+{% test matches_pattern(model, column_name, pattern) %}
+select *
+from {{ model }}
+where {{ column_name }} is not null and not regexp_full_match({{ column_name }}, '{{ pattern }}')
+{% endtest %}
+
+{# Weights of one old ward's partial split must add up to 1. #}
+{% test weights_sum_to_one(model, group_by, weight_column) %}
+select {{ group_by }}, sum({{ weight_column }}) as total
+from {{ model }}
+group by {{ group_by }}
+having abs(sum({{ weight_column }}) - 1) > 1e-9
+{% endtest %}

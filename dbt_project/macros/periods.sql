@@ -1,0 +1,67 @@
+{# Statistical months as integers (year * 12 + month - 1) make window bounds plain arithmetic. #}
+{% macro period_index(column) -%}
+    (cast(left({{ column }}, 4) as integer) * 12 + cast(right({{ column }}, 2) as integer) - 1)
+{%- endmacro %}
+
+{% macro period_label(index_expr) -%}
+    printf('%04d-%02d', ({{ index_expr }}) // 12, ({{ index_expr }}) % 12 + 1)
+{%- endmacro %}
+
+{# The months an incremental run builds: var `period` (one month) or `period_from` … `period_to`
+   (a Dagster partition range), validated; none when every month is built. #}
+{% macro _period_var(name) -%}
+    {%- set value = var(name, none) -%}
+    {%- if value is none or value == '' -%}{{ return(none) }}{%- endif -%}
+    {%- set value = value | string | trim -%}
+    {%- if modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])$', value) is none -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a statistical month written YYYY-MM (for example 2024-05), got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{% macro build_range() -%}
+    {%- set single = _period_var('period') -%}
+    {%- set first = _period_var('period_from') -%}
+    {%- set last = _period_var('period_to') -%}
+    {%- if single is not none -%}
+        {%- if first is not none or last is not none -%}
+            {{ exceptions.raise_compiler_error("give either var 'period' or 'period_from'/'period_to', not both") }}
+        {%- endif -%}
+        {{ return([single, single]) }}
+    {%- endif -%}
+    {%- if first is none and last is none -%}{{ return(none) }}{%- endif -%}
+    {%- if first is none or last is none -%}
+        {{ exceptions.raise_compiler_error("vars 'period_from' and 'period_to' go together (got " ~ first ~ " … " ~ last ~ ")") }}
+    {%- endif -%}
+    {%- if first > last -%}
+        {{ exceptions.raise_compiler_error("var 'period_from' (" ~ first ~ ") is after 'period_to' (" ~ last ~ ")") }}
+    {%- endif -%}
+    {{ return([first, last]) }}
+{%- endmacro %}
+
+{# A where-clause predicate restricting a model to the months being built (true for full builds). #}
+{% macro period_filter(column='period') -%}
+    {%- set bounds = build_range() -%}
+    {%- if bounds is none -%}true{%- else -%}{{ column }} between '{{ bounds[0] }}' and '{{ bounds[1] }}'{%- endif -%}
+{%- endmacro %}
+
+{% macro last_period_var() -%}
+    {%- set value = var('last_period', none) -%}
+    {%- if value is none or value == '' -%}{{ return(none) }}{%- endif -%}
+    {%- set value = value | string | trim -%}
+    {%- if modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])$', value) is none -%}
+        {{ exceptions.raise_compiler_error("var 'last_period' must be written YYYY-MM (for example 2025-12), got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{# comparator is a column holding one of = < <= > >=; the measure is rounded so 19/20 >= 0.95 holds. #}
+{% macro compare(value, comparator, threshold) -%}
+    case {{ comparator }}
+        when '=' then round({{ value }}, 9) = {{ threshold }}
+        when '<' then round({{ value }}, 9) < {{ threshold }}
+        when '<=' then round({{ value }}, 9) <= {{ threshold }}
+        when '>' then round({{ value }}, 9) > {{ threshold }}
+        when '>=' then round({{ value }}, 9) >= {{ threshold }}
+    end
+{%- endmacro %}

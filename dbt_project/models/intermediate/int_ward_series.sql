@@ -1,0 +1,30 @@
+{{ config(materialized='table') }}
+-- One monthly series per ward_key: the ward's own reports, and for a new ward also the rebased
+-- figures of its old wards before 1 July 2025. metric_code is null on a month row that carries no value.
+with
+
+reported as (
+    select * from {{ ref('int_ward_values_reported') }}
+),
+
+rebased as (
+    select * from {{ ref('int_rebased_ward_values') }}
+)
+
+select
+    ward_key,
+    period_index,
+    metric_code,
+    value,
+    false as is_estimated,
+    false as is_rebased
+from reported
+union all
+select
+    ward_key,
+    period_index,
+    metric_code,
+    value,
+    is_estimated,
+    true as is_rebased
+from rebased

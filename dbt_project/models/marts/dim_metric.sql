@@ -1,0 +1,19 @@
+with
+
+metrics as (
+    select * from {{ ref('stg_metrics') }}
+)
+
+select
+    metric_code,
+    group_code,
+    name_vi,
+    name_en,
+    unit,
+    kind,
+    is_flow,
+    aggregation,
+    min_value,
+    max_value,
+    rebase_rule
+from metrics

@@ -1,0 +1,63 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period',
+    on_schema_change='fail',
+) }}
+-- A criterion is not_met if any rule is not met, else no_data if any rule has no data, else met.
+-- The deciding rule is the first rule (by rule_no) with the criterion's status.
+with
+
+rule_evaluation as (
+    select * from {{ ref('fct_rule_evaluation') }} where {{ period_filter('period') }}
+),
+
+criteria as (
+    select * from {{ ref('stg_criteria') }}
+),
+
+ranked as (
+    select
+        *,
+        case status when 'not_met' then 0 when 'no_data' then 1 else 2 end as severity
+    from rule_evaluation
+),
+
+rolled as (
+    select
+        ward_key,
+        ward_code,
+        period,
+        criterion_code,
+        criterion_effective_from,
+        min(severity) as severity,
+        arg_min(
+            struct_pack(rule_no, measure_value, threshold, comparator, reason),
+            severity * 100000 + rule_no
+        ) as deciding,
+        bool_or(is_estimated) as is_estimated,
+        count(*) as rules_evaluated
+    from ranked
+    group by ward_key, ward_code, period, criterion_code, criterion_effective_from
+)
+
+select
+    rolled.ward_key,
+    rolled.ward_code,
+    rolled.period,
+    rolled.criterion_code,
+    rolled.criterion_effective_from,
+    criteria.criterion_name_vi,
+    criteria.criterion_name_en,
+    case rolled.severity when 0 then 'not_met' when 1 then 'no_data' else 'met' end as status,
+    rolled.deciding.measure_value as measured_value,
+    rolled.deciding.threshold as threshold,
+    rolled.deciding.comparator as comparator,
+    rolled.deciding.rule_no as deciding_rule_no,
+    rolled.deciding.reason as reason,
+    cast(rolled.rules_evaluated as integer) as rules_evaluated,
+    rolled.is_estimated
+from rolled
+inner join criteria
+    on criteria.criterion_code = rolled.criterion_code
+    and criteria.effective_from = rolled.criterion_effective_from

@@ -1,0 +1,172 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period',
+    on_schema_change='fail',
+) }}
+-- Year-over-year change per ward, district and city, for every metric and window. Flows (count,
+-- amount) have month, ytd and rolling_12 windows; stocks only `month` (the level as of the month).
+-- z = 2(√C − √P) is a variance-stabilised difference for counts only; amounts and stocks get no z
+-- and no signal. District and city figures sum the wards that have both years (a matched panel).
+with
+
+window_values as (
+    select * from {{ ref('int_ward_window_values') }}
+    where {{ period_filter('period') }} and (is_flow or window_name = 'month')
+),
+
+wards as (
+    select * from {{ ref('int_wards') }}
+),
+
+metrics as (
+    select * from {{ ref('stg_metrics') }}
+),
+
+population as (
+    select ward_key, period, value as population
+    from window_values
+    where metric_code = 'population' and window_name = 'month'
+),
+
+ward_level as (
+    select
+        'ward' as level,
+        window_values.ward_key as entity_key,
+        wards.ward_name as entity_name,
+        wards.city_code,
+        wards.district_code,
+        wards.district_name,
+        wards.city_name,
+        window_values.period,
+        window_values.metric_code,
+        window_values.kind,
+        metrics.rebase_rule,
+        window_values.window_name,
+        window_values.value,
+        window_values.prior_value as value_prior_year,
+        population.population,
+        window_values.is_estimated or window_values.prior_is_estimated as is_estimated,
+        1 as wards_included
+    from window_values
+    inner join wards on wards.ward_key = window_values.ward_key
+    inner join metrics on metrics.metric_code = window_values.metric_code
+    left join population
+        on population.ward_key = window_values.ward_key
+        and population.period = window_values.period
+),
+
+grouped as (
+    select 'district' as level, district_code as entity_key, * exclude (level, entity_key)
+    from ward_level
+    where district_code is not null
+    union all
+    select 'city' as level, city_code as entity_key, * exclude (level, entity_key)
+    from ward_level
+),
+
+aggregated as (
+    select
+        grouped.level,
+        grouped.entity_key,
+        case grouped.level
+            when 'district' then any_value(grouped.district_name)
+            else any_value(grouped.city_name)
+        end as entity_name,
+        any_value(grouped.city_code) as city_code,
+        grouped.period,
+        grouped.metric_code,
+        any_value(grouped.kind) as kind,
+        any_value(grouped.rebase_rule) as rebase_rule,
+        grouped.window_name,
+        count(*) filter (where grouped.value is not null and grouped.value_prior_year is not null) as n_matched,
+        sum(grouped.value) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+            as matched_value,
+        sum(grouped.value_prior_year) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+            as matched_prior,
+        sum(grouped.value) as any_value_sum,
+        count(grouped.value) as n_with_value,
+        sum(grouped.population * grouped.value) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+            / nullif(sum(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null and grouped.population is not null), 0)
+            as matched_weighted_mean,
+        count(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+            as n_matched_with_population,
+        sum(grouped.population) filter (where grouped.value is not null) as population,
+        count(grouped.population) filter (where grouped.value is not null) as n_with_population,
+        bool_or(grouped.is_estimated) filter (where grouped.value is not null) as is_estimated
+    from grouped
+    group by grouped.level, grouped.entity_key, grouped.period, grouped.metric_code, grouped.window_name
+),
+
+rolled_up as (
+    select
+        level,
+        entity_key,
+        entity_name,
+        city_code,
+        period,
+        metric_code,
+        kind,
+        window_name,
+        case
+            when rebase_rule = 'carrier' then null
+            when rebase_rule = 'population_weighted_mean' then matched_weighted_mean
+            when n_matched > 0 then matched_value
+            else any_value_sum
+        end as value,
+        case
+            when rebase_rule = 'carrier' then null
+            when rebase_rule = 'population_weighted_mean' then null
+            when n_matched > 0 then matched_prior
+        end as value_prior_year,
+        case when n_with_population = n_with_value then population end as population,
+        coalesce(is_estimated, false) as is_estimated,
+        n_matched as wards_included
+    from aggregated
+),
+
+all_levels as (
+    select
+        level, entity_key, entity_name, city_code, period, metric_code, kind, window_name,
+        value, value_prior_year, population, is_estimated, wards_included
+    from ward_level
+    union all
+    select
+        level, entity_key, entity_name, city_code, period, metric_code, kind, window_name,
+        value, value_prior_year, population, is_estimated, wards_included
+    from rolled_up
+),
+
+with_change as (
+    select
+        *,
+        case when kind = 'count' and value >= 0 and value_prior_year >= 0
+            then 2 * (sqrt(value) - sqrt(value_prior_year)) end as z_score
+    from all_levels
+)
+
+select
+    level,
+    entity_key,
+    entity_name,
+    city_code,
+    period,
+    metric_code,
+    window_name as "window",
+    value,
+    value_prior_year,
+    value - value_prior_year as abs_change,
+    case when value_prior_year >= 20 then (value - value_prior_year) / value_prior_year * 100 end as pct_change,
+    population,
+    case when kind <> 'stock' and population > 0 then value / population * 10000 end as rate_per_10k,
+    z_score,
+    case
+        when z_score is null then null
+        when z_score >= 3 then 'up'
+        when z_score <= -3 then 'down'
+        when abs(z_score) >= 2 then 'watch'
+        else 'stable'
+    end as signal,
+    is_estimated,
+    cast(wards_included as integer) as wards_included
+from with_change

@@ -1,0 +1,117 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period',
+    on_schema_change='fail',
+) }}
+-- Every rule in force × every assessed ward-month, evaluated generically from the rule row.
+with
+
+targets as (
+    select * from {{ ref('int_evaluation_targets') }} where {{ period_filter('period') }}
+),
+
+rules as (
+    select * from {{ ref('int_rules_in_force') }} where {{ period_filter('period') }}
+),
+
+window_values as (
+    select * from {{ ref('int_ward_window_values') }} where {{ period_filter('period') }}
+),
+
+joined as (
+    select
+        targets.ward_key,
+        targets.ward_code,
+        targets.period,
+        rules.criterion_code,
+        rules.criterion_effective_from,
+        rules.rule_no,
+        rules.measure,
+        rules.numerator_metric,
+        rules.denominator_metric,
+        rules.rule_window,
+        rules.scale,
+        rules.comparator,
+        rules.threshold,
+        rules.when_denominator_zero,
+        rules.min_denominator,
+        num.value as numerator,
+        num.is_complete as numerator_complete,
+        num.prior_value as numerator_prior,
+        num.prior_is_complete as numerator_prior_complete,
+        den.value as denominator,
+        coalesce(den.is_complete, false) as denominator_complete,
+        coalesce(num.is_estimated, false)
+            or coalesce(den.is_estimated, false)
+            or (rules.measure = 'change_vs_prior_year' and coalesce(num.prior_is_estimated, false))
+            as is_estimated
+    from targets
+    inner join rules on rules.period = targets.period
+    left join window_values as num
+        on num.ward_key = targets.ward_key
+        and num.period = targets.period
+        and num.metric_code = rules.numerator_metric
+        and num.window_name = rules.rule_window
+    left join window_values as den
+        on den.ward_key = targets.ward_key
+        and den.period = targets.period
+        and den.metric_code = rules.denominator_metric
+        and den.window_name = rules.rule_window
+),
+
+measured as (
+    select
+        *,
+        case
+            when measure in ('sum', 'latest') then coalesce(numerator_complete, false)
+            when measure = 'ratio' then coalesce(numerator_complete, false) and denominator_complete
+            when measure = 'change_vs_prior_year' then
+                coalesce(numerator_complete, false) and coalesce(numerator_prior_complete, false)
+        end as has_data,
+        case
+            when measure in ('sum', 'latest') then numerator
+            when measure = 'ratio' then numerator / nullif(denominator, 0) * coalesce(scale, 1)
+            when measure = 'change_vs_prior_year' then numerator - numerator_prior
+        end as measure_value
+    from joined
+),
+
+judged as (
+    select
+        *,
+        case
+            when not has_data then 'missing_data'
+            when measure = 'ratio' and denominator = 0 then 'denominator_zero'
+            when measure = 'ratio' and denominator < min_denominator then 'below_min_denominator'
+            else 'threshold'
+        end as reason
+    from measured
+)
+
+select
+    ward_key,
+    ward_code,
+    period,
+    criterion_code,
+    criterion_effective_from,
+    rule_no,
+    measure,
+    numerator_metric,
+    denominator_metric,
+    rule_window as "window",
+    case when has_data then measure_value end as measure_value,
+    case when has_data then numerator end as numerator,
+    case when has_data and measure = 'ratio' then denominator end as denominator,
+    case when has_data and measure = 'change_vs_prior_year' then numerator_prior end as prior_value,
+    threshold,
+    comparator,
+    case reason
+        when 'missing_data' then 'no_data'
+        when 'denominator_zero' then coalesce(when_denominator_zero, 'no_data')
+        when 'below_min_denominator' then 'no_data'
+        else case when {{ compare('measure_value', 'comparator', 'threshold') }} then 'met' else 'not_met' end
+    end as status,
+    reason,
+    is_estimated
+from judged

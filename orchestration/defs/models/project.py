@@ -1,0 +1,43 @@
+"""The dbt project as Dagster sees it, with a manifest kept fresh.
+
+dagster-dbt's preparer re-parses only under `dagster dev`; the CLI and tests load the code location
+in-process, so ``ensure_manifest`` re-parses whenever a dbt or reference file is newer than the
+manifest (and on a fresh clone, which has none).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from orchestration import paths
+
+WATCHED = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
+
+
+def _newest_source_mtime(project_dir: Path) -> float:
+    newest = 0.0
+    for name in WATCHED:
+        root = project_dir / name
+        candidates = [root] if root.is_file() else root.rglob("*") if root.exists() else []
+        for path in candidates:
+            newest = max(newest, path.stat().st_mtime)
+    for path in paths.REFERENCE_DIR.rglob("*.csv"):
+        newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def ensure_manifest(project: DbtProject) -> None:
+    """Parse the project when its manifest is missing or older than a dbt or reference file."""
+    manifest = project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
+        project.preparer.prepare(project)
+
+
+def dbt_env() -> dict[str, str]:
+    """Environment for dbt: the warehouse of this WARDSTAT_HOME."""
+    return {"WARDSTAT_HOME": str(paths.home()), "WARDSTAT_WAREHOUSE": str(paths.warehouse_path())}
+
+
+dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)

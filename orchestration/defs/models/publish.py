@@ -1,0 +1,41 @@
+"""Publishing the marts to the analysts' read-only copy, after every successful model build."""
+
+
+import dagster as dg
+
+from orchestration.defs.models.assets import POOL, base_models, monthly_models
+from orchestration.publish import publish
+
+PUBLISHED = dg.AssetKey(["published", "warehouse"])
+
+
+def _mart_keys() -> list[dg.AssetKey]:
+    keys = []
+    for assets_def in (base_models, monthly_models):
+        for key in assets_def.keys:
+            if assets_def.get_asset_spec(key).group_name == "marts":
+                keys.append(key)
+    return sorted(keys, key=lambda k: k.to_user_string())
+
+
+@dg.asset(
+    key=PUBLISHED,
+    deps=_mart_keys(),
+    group_name="publish",
+    pool=POOL,  # reads warehouse.duckdb, which a writer would lock
+    description=(
+        "Bản sao chỉ đọc của các bảng marts cho người phân tích / read-only copy of the marts "
+        "for analysts ($WARDSTAT_HOME/published/warehouse.duckdb), swapped in atomically."
+    ),
+)
+def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    publication = publish()
+    context.log.info(f"published {len(publication.tables)} tables to {publication.path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(publication.path),
+            "data_version": publication.data_version,
+            "tables": len(publication.tables),
+        },
+        data_version=dg.DataVersion(publication.data_version),
+    )

@@ -1,0 +1,88 @@
+"""The bulletin's tables as a CSV and an XLSX annex (raw numbers, headers in the report's language)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+from orchestration.core.periods import Period
+from reports import queries
+from reports.formatting import Formatter
+
+
+def annex_tables(
+    con: duckdb.DuckDBPyConnection, period: Period, city_code: str, lang: str
+) -> dict[str, list[list]]:
+    """Sheet name → rows (first row the header)."""
+    fmt = Formatter(lang)
+    metrics = queries.metrics(con)
+    grid = [[fmt.t("grid.metric"), "metric_code", fmt.t("annex.window"), fmt.t("annex.value"),
+             fmt.t("annex.prior"), fmt.t("annex.abs_change"), fmt.t("annex.pct_change"),
+             fmt.t("grid.signal"), "is_estimated"]]  # fmt: skip
+    for r in queries.changes(con, "city", city_code, period):
+        metric = metrics.get(r["metric_code"])
+        if metric is None or metric["kind"] == "stock":
+            continue
+        prior = r["value_prior_year"]
+        pct = r["pct_change"] if prior is not None and prior >= 20 else None
+        grid.append([metric[f"name_{lang}"], r["metric_code"], r["window"], r["value"], prior,
+                     r["abs_change"], None if pct is None else round(pct * 100, 1), r["signal"],
+                     bool(r["is_estimated"])])  # fmt: skip
+    wards = [[fmt.t("heat.ward"), "ward_key", fmt.t("annex.district"), fmt.t("annex.criteria_met"),
+              "criteria_in_force", fmt.t("annex.not_met")]]  # fmt: skip
+    for c in queries.ward_scorecards(con, city_code, period):
+        wards.append(
+            [
+                c["ward_name"],
+                c["ward_key"],
+                c["district_name"],
+                c["criteria_met"],
+                c["criteria_in_force"],
+                ", ".join(c["not_met_criterion_codes"] or []),
+            ]
+        )
+    quality = [[fmt.t("annex.item"), fmt.t("heat.ward"), fmt.t("grid.metric"),
+                fmt.t("quality.value"), fmt.t("quality.note")]]  # fmt: skip
+    for s in queries.submission_status(con, city_code, period):
+        if not s["submitted"]:
+            quality.append([fmt.t("quality.missing"), s["ward_name"], None, None, None])
+        elif s["is_late"]:
+            quality.append([fmt.t("quality.late"), s["ward_name"], None, None, None])
+    for r in queries.revised_values(con, city_code, period):
+        quality.append(
+            [fmt.t("quality.revised"), r["ward_name"], r["metric_code"], r["value"], r["note"]]
+        )
+    for r in queries.estimated_counts(con, city_code, period):
+        quality.append([fmt.t("quality.estimated"), r["ward_name"], None, r["n_estimated"], None])
+    return {
+        fmt.t("annex.sheet.grid"): grid,
+        fmt.t("annex.sheet.wards"): wards,
+        fmt.t("annex.sheet.quality"): quality,
+    }
+
+
+def write_csv(tables: dict[str, list[list]], target: Path) -> Path:
+    """One CSV: a ``table`` column names the sheet each row belongs to (UTF-8 with BOM for Excel)."""
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        for name, rows in tables.items():
+            writer.writerow(["table", *rows[0]])
+            for row in rows[1:]:
+                writer.writerow([name, *("" if v is None else v for v in row)])
+    return target
+
+
+def write_xlsx(tables: dict[str, list[list]], target: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in tables.items():
+        sheet = book.create_sheet(name[:31])
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    book.save(target)
+    return target

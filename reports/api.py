@@ -1,0 +1,216 @@
+"""What the Dagster report assets and the ``wardstat report`` command call.
+
+Outputs go to ``$WARDSTAT_HOME/bulletins/<period>/`` unless ``out_dir`` says otherwise:
+``bulletin-<city>-<period>-<lang>.{html,pdf,csv,xlsx}`` and
+``scorecards/<city>/scorecard-<ward_key>-<period>-<lang>.{html,pdf}``, listed in ``manifest.json``.
+HTML is byte-identical for identical data: its only date is the data's release date.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+import duckdb
+
+from orchestration import paths
+from orchestration.core.periods import Period
+from reports import annex, bulletin, queries, scorecard
+from reports.formatting import catalog
+from reports.manifest import update_manifest
+from reports.render import html_to_pdf, render_html
+
+BULLETIN_FORMATS = ("html", "pdf", "csv", "xlsx")
+SCORECARD_FORMATS = ("html", "pdf")
+
+
+class ReportRequestError(ValueError):
+    """A request that cannot be rendered as given (format, language)."""
+
+
+def _period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else Period.parse(period)
+
+
+def _formats(formats: Iterable[str], allowed: tuple[str, ...]) -> list[str]:
+    chosen = [f.strip().lower() for f in formats if f.strip()]
+    unknown = sorted(set(chosen) - set(allowed))
+    if unknown:
+        raise ReportRequestError(
+            f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(allowed)}"
+        )
+    return [f for f in allowed if f in chosen]
+
+
+def period_dir(period: Period, out_dir: Path | None = None) -> Path:
+    return Path(out_dir) if out_dir else paths.bulletins_dir() / str(period)
+
+
+def render_city_bulletin(
+    con: duckdb.DuckDBPyConnection,
+    period: Period | str,
+    city_code: str,
+    lang: str = "vi",
+    formats: Iterable[str] = ("html", "pdf"),
+    out_dir: Path | None = None,
+    release: date | None = None,
+    provisional: bool | None = None,
+) -> list[Path]:
+    period = _period(period)
+    catalog(lang)  # fails early with a clear message for an unknown language
+    chosen = _formats(formats, BULLETIN_FORMATS)
+    target_dir = period_dir(period, out_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stem = target_dir / f"bulletin-{city_code}-{period}-{lang}"
+    written: list[Path] = []
+    if "html" in chosen or "pdf" in chosen:
+        context = bulletin.build_context(con, period, city_code, lang, release, provisional)
+        html = render_html("bulletin.html.j2", context)
+        if "html" in chosen:
+            written.append(_write_text(stem.with_suffix(".html"), html))
+        if "pdf" in chosen:
+            written.append(html_to_pdf(html, stem.with_suffix(".pdf")))
+    if "csv" in chosen or "xlsx" in chosen:
+        tables = annex.annex_tables(con, period, city_code, lang)
+        if "csv" in chosen:
+            written.append(annex.write_csv(tables, stem.with_suffix(".csv")))
+        if "xlsx" in chosen:
+            written.append(annex.write_xlsx(tables, stem.with_suffix(".xlsx")))
+    update_manifest(
+        target_dir, written, data_version=queries.data_version(con, city_code, period),
+        kind="city_bulletin", period=period, city_code=city_code, lang=lang,
+    )  # fmt: skip
+    return written
+
+
+def _render_scorecard_files(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    ward_key: str,
+    lang: str,
+    formats: list[str],
+    target_dir: Path,
+    release: date | None,
+    provisional: bool | None,
+) -> list[Path]:
+    context = scorecard.build_context(con, period, ward_key, lang, release, provisional)
+    html = render_html("scorecard.html.j2", context)
+    stem = target_dir / f"scorecard-{ward_key}-{period}-{lang}"
+    written = []
+    if "html" in formats:
+        written.append(_write_text(stem.with_suffix(".html"), html))
+    if "pdf" in formats:
+        written.append(html_to_pdf(html, stem.with_suffix(".pdf")))
+    return written
+
+
+def _scorecard_dir(period: Period, city_code: str, out_dir: Path | None) -> Path:
+    return period_dir(period, out_dir) / "scorecards" / city_code
+
+
+def render_ward_scorecard(
+    con: duckdb.DuckDBPyConnection,
+    period: Period | str,
+    ward: str,
+    lang: str = "vi",
+    formats: Iterable[str] = ("html", "pdf"),
+    out_dir: Path | None = None,
+    release: date | None = None,
+    provisional: bool | None = None,
+) -> list[Path]:
+    """One ward (a ``ward_key`` such as ``old-00019``, or a code valid in ``period``)."""
+    period = _period(period)
+    catalog(lang)
+    chosen = _formats(formats, SCORECARD_FORMATS)
+    ward_key = queries.resolve_ward(con, ward, period)
+    city_code = queries.ward_scorecard(con, ward_key, period)["city_code"]
+    target_dir = _scorecard_dir(period, city_code, out_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    written = _render_scorecard_files(
+        con, period, ward_key, lang, chosen, target_dir, release, provisional
+    )
+    update_manifest(
+        period_dir(period, out_dir), written,
+        data_version=queries.data_version(con, city_code, period),
+        kind="ward_scorecard", period=period, city_code=city_code, lang=lang,
+    )  # fmt: skip
+    return written
+
+
+_worker_con: duckdb.DuckDBPyConnection | None = None
+
+
+def _open_worker(db_path: str) -> None:
+    global _worker_con
+    _worker_con = duckdb.connect(db_path, read_only=True)
+
+
+def _worker_render(args: tuple) -> list[str]:
+    period, ward_keys, lang, formats, target_dir, release, provisional = args
+    written = []
+    for ward_key in ward_keys:
+        written += _render_scorecard_files(
+            _worker_con, Period.parse(period), ward_key, lang, formats, Path(target_dir),
+            release, provisional,
+        )  # fmt: skip
+    return [str(p) for p in written]
+
+
+def render_ward_scorecards(
+    db_path: Path,
+    period: Period | str,
+    city_code: str,
+    lang: str = "vi",
+    formats: Iterable[str] = ("html", "pdf"),
+    out_dir: Path | None = None,
+    workers: int | None = None,
+    release: date | None = None,
+    provisional: bool | None = None,
+) -> list[Path]:
+    """Every ward of a city; ``workers`` > 1 renders in a process pool, each worker opening the
+    warehouse read-only (so nobody may hold it open for writing meanwhile)."""
+    period = _period(period)
+    catalog(lang)
+    chosen = _formats(formats, SCORECARD_FORMATS)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        queries.city(con, city_code, period)
+        keys = queries.ward_keys(con, city_code, period)
+        version = queries.data_version(con, city_code, period)
+    target_dir = _scorecard_dir(period, city_code, out_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    workers = workers if workers is not None else min(len(keys), os.cpu_count() or 1)
+    if workers <= 1:
+        _open_worker(str(db_path))
+        try:
+            written = _worker_render((str(period), keys, lang, chosen, str(target_dir),
+                                      release, provisional))  # fmt: skip
+        finally:
+            _worker_con.close()
+    else:
+        chunks = [keys[i::workers] for i in range(workers)]
+        # spawn, not fork: a forked DuckDB or WeasyPrint state is not safe to share
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"),
+            initializer=_open_worker, initargs=(str(db_path),),
+        ) as pool:  # fmt: skip
+            results = pool.map(
+                _worker_render,
+                [(str(period), chunk, lang, chosen, str(target_dir), release, provisional)
+                 for chunk in chunks if chunk],
+            )  # fmt: skip
+            written = [p for chunk in results for p in chunk]
+    paths_written = sorted(Path(p) for p in written)
+    update_manifest(
+        period_dir(period, out_dir), paths_written, data_version=version,
+        kind="ward_scorecard", period=period, city_code=city_code, lang=lang,
+    )  # fmt: skip
+    return paths_written
+
+
+def _write_text(target: Path, text: str) -> Path:
+    target.write_text(text, encoding="utf-8", newline="\n")
+    return target

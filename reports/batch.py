@@ -1,0 +1,170 @@
+"""A month's reports in bulk, from the published (read-only) warehouse: what the Dagster report
+assets and ``wardstat report`` call.
+
+Everything here opens the published copy read-only, so rendering never waits for the warehouse's
+writer and any number of processes can render at once. Scorecards of every city share one process
+pool (spawned once per month, not once per city), each worker holding its own read-only connection.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import duckdb
+
+from orchestration.core.periods import Period
+from reports import api, queries
+from reports.manifest import update_manifest
+
+# The programme's five centrally-run cities. Before 2025-07 their own (old) wards report under the
+# same codes; the absorbed provinces (Hải Dương 30, Quảng Nam 49, …) get no bulletin of their own.
+CITIES = ("01", "31", "48", "79", "92")
+LANGS = ("vi", "en")
+
+
+class NoPublishedWarehouse(FileNotFoundError):
+    """The published copy does not exist yet: nothing has been built."""
+
+
+def published_path() -> Path:
+    from orchestration.publish import published_path as path
+
+    return path()
+
+
+def open_published(db_path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    db_path = Path(db_path) if db_path else published_path()
+    if not db_path.exists():
+        raise NoPublishedWarehouse(
+            f"chưa có kho công bố / no published warehouse at {db_path}: "
+            "run `wardstat demo` (or the models_job) first"
+        )
+    return duckdb.connect(str(db_path), read_only=True)
+
+
+def cities_in_period(con: duckdb.DuckDBPyConnection, period: Period) -> list[str]:
+    """The five cities that have wards assessed in ``period`` (none before the first data)."""
+    found = con.execute(
+        """
+        select distinct city_code from marts.fct_ward_scorecard
+        where period = ? and city_code in (select unnest(?::varchar[]))
+        order by city_code
+        """,
+        [str(period), list(CITIES)],
+    ).fetchall()
+    return [code for (code,) in found]
+
+
+def check_period(con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """Fail with a message naming the months that do have data."""
+    if cities_in_period(con, period):
+        return
+    first, last = con.execute(
+        "select min(period), max(period) from marts.fct_ward_scorecard"
+    ).fetchone()
+    span = f"{first} … {last}" if first else "none"
+    raise queries.MissingDataError(
+        f"không có số liệu cho / no ward data for {period} in the five cities; months with data: {span}"
+    )
+
+
+def render_bulletins(
+    db_path: Path,
+    period: Period,
+    cities: Sequence[str] | None = None,
+    langs: Sequence[str] = LANGS,
+    formats: Iterable[str] = api.BULLETIN_FORMATS,
+    out_dir: Path | None = None,
+) -> list[Path]:
+    formats = list(formats)
+    written: list[Path] = []
+    with open_published(db_path) as con:
+        for city_code in cities if cities is not None else cities_in_period(con, period):
+            for lang in langs:
+                written += api.render_city_bulletin(con, period, city_code, lang, formats, out_dir)
+    return written
+
+
+_worker_con: duckdb.DuckDBPyConnection | None = None
+
+
+def _open_worker(db_path: str) -> None:
+    global _worker_con
+    _worker_con = duckdb.connect(db_path, read_only=True)
+
+
+def _render_chunk(args: tuple) -> list[str]:
+    period, tasks, formats = args
+    written: list[str] = []
+    for ward_key, lang, target_dir in tasks:
+        written += map(
+            str,
+            api._render_scorecard_files(
+                _worker_con, Period.parse(period), ward_key, lang, formats, Path(target_dir),
+                None, None,
+            ),
+        )  # fmt: skip
+    return written
+
+
+def render_scorecards(
+    db_path: Path,
+    period: Period,
+    cities: Sequence[str] | None = None,
+    langs: Sequence[str] = ("vi",),
+    formats: Iterable[str] = api.SCORECARD_FORMATS,
+    out_dir: Path | None = None,
+    workers: int | None = None,
+    wards: Sequence[str] | None = None,
+) -> tuple[list[Path], int]:
+    """Scorecards of every ward of ``cities`` (default: the five that report in ``period``), or of
+    just ``wards`` (codes or ward keys). Returns the files written and the number of wards."""
+    chosen = api._formats(formats, api.SCORECARD_FORMATS)
+    db_path = Path(db_path) if db_path else published_path()
+    by_city: dict[str, list[str]] = {}
+    with open_published(db_path) as con:
+        if wards:
+            for ward in wards:
+                key = queries.resolve_ward(con, ward, period)
+                city_code = queries.ward_scorecard(con, key, period)["city_code"]
+                by_city.setdefault(city_code, []).append(key)
+        else:
+            for city_code in cities if cities is not None else cities_in_period(con, period):
+                queries.city(con, city_code, period)
+                by_city[city_code] = queries.ward_keys(con, city_code, period)
+        versions = {c: queries.data_version(con, c, period) for c in by_city}
+    tasks = []
+    for city_code, keys in by_city.items():
+        target = api._scorecard_dir(period, city_code, out_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        tasks += [(key, lang, str(target)) for key in keys for lang in langs]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
+    if workers == 1:
+        _open_worker(str(db_path))
+        try:
+            written = _render_chunk((str(period), tasks, chosen))
+        finally:
+            _worker_con.close()
+    else:
+        chunks = [tasks[i::workers] for i in range(workers)]
+        # spawn, not fork: a forked DuckDB or WeasyPrint state is not safe to share
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"),
+            initializer=_open_worker, initargs=(str(db_path),),
+        ) as pool:  # fmt: skip
+            results = pool.map(_render_chunk, [(str(period), c, chosen) for c in chunks if c])
+            written = [p for chunk in results for p in chunk]
+    files = sorted(Path(p) for p in written)
+    root = api.period_dir(period, out_dir)
+    for city_code in by_city:
+        for lang in langs:
+            mine = [f for f in files if f.parent.name == city_code and f.stem.endswith(f"-{lang}")]
+            update_manifest(
+                root, mine, data_version=versions[city_code], kind="ward_scorecard",
+                period=period, city_code=city_code, lang=lang,
+            )  # fmt: skip
+    return files, sum(len(keys) for keys in by_city.values())

@@ -1,0 +1,94 @@
+"""Labels from the message catalogs and numbers and dates in each language's convention (Babel).
+
+Catalogs are JSON files, one per language (``reports/i18n/vi.json``, ``en.json``), flat key → text with
+``str.format`` placeholders. JSON rather than gettext because the labels are short, keyed, and edited by
+analysts next to the templates; there is no source-string extraction step to keep in sync, and a test
+checks the two catalogs hold exactly the same keys.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from orchestration.core.periods import Period
+
+I18N_DIR = Path(__file__).parent / "i18n"
+LANGUAGES = ("vi", "en")
+
+
+class UnknownLanguageError(ValueError):
+    pass
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        raise UnknownLanguageError(
+            f"language '{lang}' is not supported; use one of: {', '.join(LANGUAGES)}"
+        )
+    return json.loads((I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Formatter:
+    lang: str
+
+    def t(self, key: str, **values: object) -> str:
+        text = catalog(self.lang)[key]
+        return text.format(**values) if values else text
+
+    def num(self, value: float | None, digits: int = 0) -> str:
+        """``1.234,5`` in Vietnamese, ``1,234.5`` in English; None → an em dash."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return self.t("na")
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def auto(self, value: float | None) -> str:
+        """Whole numbers without decimals, others with one (counts stay counts)."""
+        if value is None:
+            return self.t("na")
+        return self.num(value, 0 if float(value).is_integer() else 1)
+
+    def signed(self, value: float | None, digits: int = 0) -> str:
+        if value is None:
+            return self.t("na")
+        text = self.num(abs(value), digits)
+        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+    def pct(self, ratio: float | None, digits: int = 1, signed: bool = False) -> str:
+        if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+            return self.t("na")
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        text = format_percent(abs(ratio) if signed else ratio, format=pattern, locale=self.lang)
+        if signed:
+            return ("+" if ratio > 0 else "−" if ratio < 0 else "±") + text
+        return text
+
+    def day(self, value: date) -> str:
+        return format_date(
+            value, "dd/MM/yyyy" if self.lang == "vi" else "d MMM yyyy", locale=self.lang
+        )
+
+    def period(self, period: Period) -> str:
+        """``tháng 5/2024`` / ``May 2024``."""
+        if self.lang == "vi":
+            return f"tháng {period.month}/{period.year}"
+        return format_date(date(period.year, period.month, 1), "MMMM yyyy", locale="en")
+
+    def short_period(self, period: Period) -> str:
+        if self.lang == "vi":
+            return f"{period.month}/{period.year % 100:02d}"
+        return format_date(date(period.year, period.month, 1), "MMM yy", locale="en")
+
+    def window(self, period: Period) -> str:
+        """``15/04/2024 – 14/05/2024``."""
+        return f"{self.day(period.start)} – {self.day(period.end)}"

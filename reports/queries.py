@@ -1,0 +1,307 @@
+"""Every read the reports make from the marts, in one place.
+
+Each function takes an open DuckDB connection and returns plain dicts (column name → value), so when a
+mart's columns change only this module changes. Ward lists come back in Vietnamese order
+(``collate vi``: Đ after D, not after Z), which DuckDB's built-in ICU provides.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from orchestration.core.periods import Period
+
+Row = dict[str, Any]
+
+
+class MissingDataError(LookupError):
+    """The marts hold nothing for what was asked (unknown city, ward or period)."""
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def city(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> Row:
+    """``city_code``, ``city_name`` and ``era`` of the wards that report for ``period``."""
+    rows = _rows(
+        con,
+        """
+        select city_code, any_value(city_name) as city_name, any_value(era) as era
+        from marts.dim_ward
+        where city_code = ? and coalesce(first_period, '') <= ? and coalesce(last_period, '9999') >= ?
+        group by city_code
+        """,
+        [city_code, str(period), str(period)],
+    )
+    if not rows:
+        known = _rows(con, "select distinct city_code from marts.dim_ward order by 1")
+        raise MissingDataError(
+            f"no ward of city '{city_code}' reports for {period}; "
+            f"cities in the warehouse: {', '.join(r['city_code'] for r in known) or 'none'}"
+        )
+    return rows[0]
+
+
+def period_row(con: duckdb.DuckDBPyConnection, period: Period) -> Row:
+    rows = _rows(con, "select * from marts.dim_period where period = ?", [str(period)])
+    if not rows:
+        raise MissingDataError(f"period {period} is not in marts.dim_period")
+    return rows[0]
+
+
+def latest_period(con: duckdb.DuckDBPyConnection) -> Period | None:
+    found = con.execute("select max(period) from marts.fct_ward_metric_month").fetchone()
+    return Period.parse(found[0]) if found and found[0] else None
+
+
+def release_date(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> date | None:
+    """The day the last value in force for this city and month was loaded: the data's own date."""
+    found = con.execute(
+        """
+        select max(f.loaded_at)::date
+        from marts.fct_ward_metric_month f join marts.dim_ward w using (ward_key)
+        where w.city_code = ? and f.period = ?
+        """,
+        [city_code, str(period)],
+    ).fetchone()
+    return found[0] if found else None
+
+
+def metrics(con: duckdb.DuckDBPyConnection) -> dict[str, Row]:
+    return {
+        r["metric_code"]: r
+        for r in _rows(con, "select * from marts.dim_metric order by group_code, metric_code")
+    }
+
+
+def criteria(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
+    """Criteria in force at the end of ``period`` with their first rule (for the target's wording)."""
+    return _rows(
+        con,
+        """
+        select c.criterion_code, c.group_code, c.criterion_name_vi as name_vi,
+               c.criterion_name_en as name_en,
+               r.measure, r.scale, r.comparator, r.threshold, r."window" as rule_window
+        from marts.dim_criterion c
+        left join marts.dim_criterion_rule r
+          on r.criterion_code = c.criterion_code and r.rule_no = 1
+         and r.effective_from <= ?::date and (r.effective_to is null or r.effective_to >= ?::date)
+        where c.effective_from <= ?::date and (c.effective_to is null or c.effective_to >= ?::date)
+        order by c.criterion_code
+        """,
+        [period.end] * 4,
+    )
+
+
+def ward_scorecards(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    """One row per ward of the city in ``period``, in Vietnamese order of district then ward."""
+    return _rows(
+        con,
+        """
+        select s.*, w.era, w.ward_type
+        from marts.fct_ward_scorecard s join marts.dim_ward w using (ward_key)
+        where s.city_code = ? and s.period = ?
+        order by s.district_name collate vi nulls first, s.ward_name collate vi, s.ward_key
+        """,
+        [city_code, str(period)],
+    )
+
+
+def ward_scorecard(con: duckdb.DuckDBPyConnection, ward_key: str, period: Period) -> Row:
+    rows = _rows(
+        con,
+        """
+        select s.*, w.era, w.ward_type
+        from marts.fct_ward_scorecard s join marts.dim_ward w using (ward_key)
+        where s.ward_key = ? and s.period = ?
+        """,
+        [ward_key, str(period)],
+    )
+    if not rows:
+        raise MissingDataError(f"ward {ward_key} has no scorecard for {period}")
+    return rows[0]
+
+
+def ward_keys(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[str]:
+    return [r["ward_key"] for r in ward_scorecards(con, city_code, period)]
+
+
+def resolve_ward(con: duckdb.DuckDBPyConnection, ward: str, period: Period) -> str:
+    """Accept a ward key (``old-00019``) or a bare code valid in ``period``."""
+    found = con.execute(
+        """
+        select ward_key from marts.dim_ward
+        where (ward_key = ? or ward_code = ?)
+          and coalesce(first_period, '') <= ? and coalesce(last_period, '9999') >= ?
+        """,
+        [ward, ward, str(period), str(period)],
+    ).fetchall()
+    if not found:
+        raise MissingDataError(f"no ward '{ward}' reports for {period} (give a code or a ward_key)")
+    return found[0][0]
+
+
+def city_scorecard(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> Row | None:
+    rows = _rows(
+        con,
+        "select * from marts.fct_city_scorecard where city_code = ? and period = ?",
+        [city_code, str(period)],
+    )
+    return rows[0] if rows else None
+
+
+def changes(
+    con: duckdb.DuckDBPyConnection, level: str, entity_key: str, period: Period
+) -> list[Row]:
+    """All metrics × windows of one entity in one month. ``pct_change`` comes back as a fraction
+    (the mart stores percent: 12.5 → 0.125), the unit the formatter's ``pct`` takes."""
+    return _rows(
+        con,
+        """
+        select * replace (pct_change / 100 as pct_change) from marts.fct_metric_change
+        where level = ? and entity_key = ? and period = ?
+        order by metric_code, "window"
+        """,
+        [level, entity_key, str(period)],
+    )
+
+
+def monthly_series(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    entity_key: str,
+    metric_codes: list[str],
+    first: Period,
+    last: Period,
+) -> list[Row]:
+    """Monthly values (``window = 'month'``) with the prior year's, for trend charts."""
+    return _rows(
+        con,
+        """
+        select metric_code, period, value, value_prior_year, is_estimated
+        from marts.fct_metric_change
+        where level = ? and entity_key = ? and "window" = 'month'
+          and metric_code in (select unnest(?::varchar[])) and period between ? and ?
+        order by metric_code, period
+        """,
+        [level, entity_key, metric_codes, str(first), str(last)],
+    )
+
+
+def ward_changes(
+    con: duckdb.DuckDBPyConnection, city_code: str, period: Period, metric_code: str, window: str
+) -> list[Row]:
+    """Ward-level values of one metric and window: the funnel plot's points."""
+    return _rows(
+        con,
+        """
+        select c.entity_key as ward_key, c.entity_name as ward_name, c.value,
+               c.value_prior_year, c.population, c.rate_per_10k, c.signal, c.is_estimated
+        from marts.fct_metric_change c
+        where c.level = 'ward' and c.city_code = ? and c.period = ? and c.metric_code = ?
+          and c."window" = ?
+        order by c.entity_name collate vi, c.entity_key
+        """,
+        [city_code, str(period), metric_code, window],
+    )
+
+
+def compliance(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    return _rows(
+        con,
+        """
+        select c.ward_key, c.criterion_code, c.status, c.reason, c.is_estimated
+        from marts.fct_criterion_compliance c join marts.dim_ward w using (ward_key)
+        where w.city_code = ? and c.period = ?
+        """,
+        [city_code, str(period)],
+    )
+
+
+def ward_compliance_history(
+    con: duckdb.DuckDBPyConnection, ward_key: str, first: Period, last: Period
+) -> list[Row]:
+    return _rows(
+        con,
+        """
+        select * from marts.fct_criterion_compliance
+        where ward_key = ? and period between ? and ?
+        order by criterion_code, period
+        """,
+        [ward_key, str(first), str(last)],
+    )
+
+
+def submission_status(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    return _rows(
+        con,
+        """
+        select s.*, w.ward_name, w.district_name
+        from marts.fct_submission_status s join marts.dim_ward w using (ward_key)
+        where w.city_code = ? and s.period = ?
+        order by w.ward_name collate vi, s.ward_key
+        """,
+        [city_code, str(period)],
+    )
+
+
+def revised_values(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    return _rows(
+        con,
+        """
+        select f.ward_key, w.ward_name, f.metric_code, f.value, f.n_versions, f.note,
+               f.original_name
+        from marts.fct_ward_metric_month f join marts.dim_ward w using (ward_key)
+        where w.city_code = ? and f.period = ? and f.is_revised
+        order by w.ward_name collate vi, f.metric_code
+        """,
+        [city_code, str(period)],
+    )
+
+
+def notes(con: duckdb.DuckDBPyConnection, ward_key: str, period: Period) -> list[Row]:
+    return _rows(
+        con,
+        """
+        select metric_code, value, note, is_revised from marts.fct_ward_metric_month
+        where ward_key = ? and period = ? and note is not null and note <> ''
+        order by metric_code
+        """,
+        [ward_key, str(period)],
+    )
+
+
+def estimated_counts(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    """Wards whose figures this month rest partly on reorganisation estimates."""
+    return _rows(
+        con,
+        """
+        select entity_key as ward_key, entity_name as ward_name, count(*) as n_estimated
+        from marts.fct_metric_change
+        where level = 'ward' and city_code = ? and period = ? and is_estimated
+        group by entity_key, entity_name
+        order by entity_name collate vi, entity_key
+        """,
+        [city_code, str(period)],
+    )
+
+
+def data_version(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> str:
+    """A digest of every value in force for the city and month: changes when any figure does."""
+    found = con.execute(
+        """
+        select md5(coalesce(string_agg(
+                 f.ward_key || '|' || f.metric_code || '|' || coalesce(f.value::varchar, '') || '|'
+                 || f.n_versions::varchar, ';' order by f.ward_key, f.metric_code), ''))
+        from marts.fct_ward_metric_month f join marts.dim_ward w using (ward_key)
+        where w.city_code = ? and f.period = ?
+        """,
+        [city_code, str(period)],
+    ).fetchone()
+    return found[0][:16]

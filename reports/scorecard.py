@@ -1,0 +1,138 @@
+"""The ward scorecard: score X/22, one row per criterion, the reasons, the crime-count grid."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from orchestration.core.periods import Period
+from reports import charts, queries
+from reports.bulletin import is_provisional
+from reports.cells import measure_text, metric_grid, target_text
+from reports.formatting import Formatter
+
+SPARK_MONTHS = 12
+CRIME_GROUP = "toi_pham"
+
+
+def build_context(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    ward_key: str,
+    lang: str,
+    release: date | None = None,
+    provisional: bool | None = None,
+) -> dict:
+    fmt = Formatter(lang)
+    card = queries.ward_scorecard(con, ward_key, period)
+    criteria = queries.criteria(con, period)
+    metrics = queries.metrics(con)
+    history = queries.ward_compliance_history(con, ward_key, period.shift(1 - SPARK_MONTHS), period)
+    by_criterion: dict[str, dict[str, dict]] = {}
+    for row in history:
+        by_criterion.setdefault(row["criterion_code"], {})[row["period"]] = row
+    months = [str(period.shift(i - SPARK_MONTHS + 1)) for i in range(SPARK_MONTHS)]
+    prev = str(period.shift(-1))
+
+    rows, reasons = [], []
+    for crit in criteria:
+        code = crit["criterion_code"]
+        series = by_criterion.get(code, {})
+        now = series.get(str(period))
+        if now is None:
+            continue
+        before = series.get(prev)
+        value, prior = now["measured_value"], before["measured_value"] if before else None
+        change = None if value is None or prior is None else value - prior
+        target = target_text(fmt, crit, now["comparator"], now["threshold"])
+        value_text = measure_text(fmt, crit, value) + (" [b]" if now["is_estimated"] else "")
+        rows.append(
+            {
+                "code": code,
+                "name": crit[f"name_{lang}"],
+                "target": target,
+                "value": value_text,
+                "status": now["status"],
+                "status_label": fmt.t(f"status.{now['status']}"),
+                "change": _change_text(fmt, crit, change),
+                "spark": charts.sparkline(
+                    [series[m]["measured_value"] if m in series else None for m in months],
+                    f"{code} {fmt.period(period)}",
+                ),
+            }
+        )
+        if now["status"] != "met":
+            reason = now["reason"] or (
+                "missing_data" if now["status"] == "no_data" else "threshold"
+            )
+            reasons.append(
+                {
+                    "code": code,
+                    "name": crit[f"name_{lang}"],
+                    "status": now["status"],
+                    "status_label": fmt.t(f"status.{now['status']}"),
+                    "text": fmt.t(
+                        f"reason.{reason}", value=measure_text(fmt, crit, value), target=target
+                    ),
+                }
+            )
+
+    ward_changes = [
+        r for r in queries.changes(con, "ward", ward_key, period)
+        if metrics.get(r["metric_code"], {}).get("group_code") == CRIME_GROUP
+    ]  # fmt: skip
+    revised = {n["metric_code"] for n in queries.notes(con, ward_key, period) if n["is_revised"]}
+    revised |= {
+        r["metric_code"]
+        for r in queries.revised_values(con, card["city_code"], period)
+        if r["ward_key"] == ward_key
+    }
+    in_force = card["criteria_in_force"]
+    met = card["criteria_met"]
+    status = [
+        s for s in queries.submission_status(con, card["city_code"], period)
+        if s["ward_key"] == ward_key
+    ]  # fmt: skip
+    if provisional is None:
+        provisional = is_provisional(con, period, status)
+    release = release or queries.release_date(con, card["city_code"], period)
+    return {
+        "lang": lang,
+        "t": fmt.t,
+        "doc_title": fmt.t("doc.scorecard"),
+        "ward_name": card["ward_name"],
+        "ward_key": ward_key,
+        "district_name": card["district_name"],
+        "city_name": card["city_name"],
+        "period_label": fmt.period(period),
+        "window_label": fmt.window(period),
+        "release": fmt.day(release) if release else fmt.t("na"),
+        "provisional": provisional,
+        "score": f"{met}/{in_force}",
+        "is_model": bool(card["is_model_ward"]),
+        "vs_month": _score_change(fmt, met, card["score_prev_month"]),
+        "vs_year": _score_change(fmt, met, card["score_prev_year"]),
+        "criteria": rows,
+        "reasons": reasons,
+        "crime_grid": metric_grid(fmt, ward_changes, metrics, revised),
+        "notes": [
+            {
+                "metric": metrics.get(n["metric_code"], {}).get(f"name_{lang}", n["metric_code"]),
+                "note": n["note"],
+            }
+            for n in queries.notes(con, ward_key, period)
+        ],  # fmt: skip
+    }
+
+
+def _score_change(fmt: Formatter, now: int, before: int | None) -> str:
+    return fmt.t("na") if before is None else fmt.signed(now - before)
+
+
+def _change_text(fmt: Formatter, crit: dict, change: float | None) -> str:
+    if change is None:
+        return fmt.t("na")
+    if crit.get("measure") == "ratio" and not crit.get("scale"):
+        return fmt.pct(change, 1, signed=True).replace("%", " đ.%" if fmt.lang == "vi" else " pp")
+    return fmt.signed(change, 0 if float(change).is_integer() else 1)

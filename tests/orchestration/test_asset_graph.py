@@ -1,0 +1,58 @@
+"""The code location as the UI shows it: keys, groups, partitions, pools and the lineage."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from orchestration.definitions import defs
+
+POOLED = "duckdb_write"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return defs.resolve_asset_graph()
+
+
+def key(*parts):
+    return dg.AssetKey(list(parts))
+
+
+def test_graph_reads_ingest_to_staging_to_marts_to_published(graph):
+    assert key("raw", "submission_values") in graph.get(key("stg_submission_values")).parent_keys
+    assert graph.get(key("raw", "submission_values")).group_name == "ingest"
+    assert graph.get(key("stg_submission_values")).group_name == "staging"
+    assert graph.get(key("fct_criterion_compliance")).group_name == "marts"
+    assert graph.get(key("reference", "criterion_rules")).group_name == "reference"
+    published = graph.get(key("published", "warehouse"))
+    assert key("fct_ward_scorecard") in published.parent_keys
+
+
+def test_incremental_facts_are_monthly_partitioned_and_dimensions_are_not(graph):
+    assert graph.get(key("fct_criterion_compliance")).partitions_def is not None
+    assert graph.get(key("fct_ward_scorecard")).partitions_def is not None
+    assert graph.get(key("dim_ward")).partitions_def is None
+    assert graph.get(key("stg_submission_values")).partitions_def is None
+
+
+def test_dbt_tests_are_asset_checks(graph):
+    checks = {check.asset_key for check in graph.asset_check_keys}
+    assert key("fct_ward_scorecard") in checks and key("dim_ward") in checks
+
+
+def test_every_asset_that_writes_the_warehouse_shares_the_pool(graph):
+    writers = [
+        key("raw", "submission_values"),
+        key("stg_submission_values"),
+        key("fct_criterion_compliance"),
+        key("published", "warehouse"),
+    ]
+    for asset_key in writers:
+        assert graph.get(asset_key).pools == {POOLED}, asset_key
+
+
+def test_the_monthly_schedule_targets_the_monthly_job():
+    schedule = defs.resolve_schedule_def("monthly_schedule")
+    assert schedule.job_name == "monthly_job"
+    assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"

@@ -1,0 +1,67 @@
+"""The pure functions that turn Dagster partitions into dbt arguments, and the schedule's arithmetic."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from orchestration.defs.models.args import affected_range, build_args, period_vars
+from orchestration.defs.pipeline.schedule import cron_for, grace_days, period_to_run
+
+
+def test_no_partitions_is_a_plain_build():
+    assert build_args() == ["build"]
+    assert period_vars(None) == {} and period_vars([]) == {}
+
+
+def test_one_month_passes_it_as_both_ends_of_the_range():
+    args = build_args(["2024-05"])
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {"period_from": "2024-05", "period_to": "2024-05"}
+
+
+def test_a_range_is_passed_sorted_whatever_order_dagster_gives():
+    assert period_vars(["2024-07", "2024-05", "2024-06"]) == {
+        "period_from": "2024-05",
+        "period_to": "2024-07",
+    }
+
+
+def test_full_refresh_ignores_partitions_and_keeps_extra_vars():
+    args = build_args(["2024-05"], full_refresh=True, extra_vars={"last_period": "2026-11"})
+    assert args == ["build", "--vars", '{"last_period": "2026-11"}', "--full-refresh"]
+
+
+@pytest.mark.parametrize(
+    ("scheduled", "expected"),
+    [
+        (date(2026, 11, 20), "2026-11"),  # month 11 closed on 14/11
+        (date(2026, 1, 20), "2026-01"),
+        (date(2026, 12, 28), "2026-12"),
+    ],
+)
+def test_the_schedule_runs_the_month_that_just_closed(scheduled, expected):
+    assert period_to_run(scheduled) == expected
+
+
+def test_grace_period_is_configurable_and_bounded(monkeypatch):
+    monkeypatch.delenv("WARDSTAT_SUBMISSION_GRACE_DAYS", raising=False)
+    assert grace_days() == 5 and cron_for(5) == "0 6 20 * *"
+    monkeypatch.setenv("WARDSTAT_SUBMISSION_GRACE_DAYS", "10")
+    assert cron_for(grace_days()) == "0 6 25 * *"
+    monkeypatch.setenv("WARDSTAT_SUBMISSION_GRACE_DAYS", "20")
+    with pytest.raises(ValueError, match="between 0 and 13"):
+        grace_days()
+
+
+def test_a_month_also_rebuilds_the_23_months_it_feeds():
+    assert affected_range(["2024-05"], "2026-11") == ("2024-05", "2026-04")
+    args = build_args(["2024-05"], last_available="2026-11")
+    assert json.loads(args[2]) == {"period_from": "2024-05", "period_to": "2026-04"}
+
+
+def test_the_rebuild_stops_at_the_latest_month_that_exists():
+    assert affected_range(["2026-10"], "2026-11") == ("2026-10", "2026-11")
+    assert affected_range(["2026-11"], "2026-11") == ("2026-11", "2026-11")
