@@ -72,10 +72,54 @@ def _demo_months(ctx: DemoContext) -> tuple[str, str]:
     return str(FIRST_PARTITION), str(Period.last_complete(ctx.today))
 
 
+def _fingerprint(ctx: DemoContext, *code_dirs: Path) -> str:
+    """What a step's output was built from: the loaded data, the reference data and the code.
+
+    A second `wardstat demo` with the same fingerprint reuses the step's output instead of
+    rebuilding it (the ingest already skips files it has seen)."""
+    import hashlib
+
+    import duckdb
+
+    from orchestration import paths
+    from orchestration.publish import data_version
+
+    digest = hashlib.sha256(repr(_demo_months(ctx)).encode())
+    con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
+    try:
+        digest.update(data_version(con).encode())
+    finally:
+        con.close()
+    for root in code_dirs:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "target" not in p.parts):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(ctx: DemoContext, step: str) -> Path:
+    return ctx.demo_dir / f".{step}.fingerprint"
+
+
+def _reusable(ctx: DemoContext, step: str, fingerprint: str, output: Path) -> bool:
+    stamp = _stamp(ctx, step)
+    return (
+        not ctx.fresh
+        and output.exists()
+        and stamp.exists()
+        and stamp.read_text(encoding="utf-8") == fingerprint
+    )
+
+
 def _models(ctx: DemoContext) -> str:
+    from orchestration import paths
+    from orchestration.publish import published_path
     from orchestration.runner import run_partitioned_job
 
     first, last = _demo_months(ctx)
+    fingerprint = _fingerprint(ctx, paths.DBT_PROJECT_DIR)
+    if _reusable(ctx, "models", fingerprint, published_path()):
+        return f"marts {first} … {last} dùng lại / reused (nothing changed since the last build)"
     ctx.say(f"dbt build {first} … {last}")
     job = run_partitioned_job("models_job", first, last)
     ctx.results["models"] = job
@@ -83,16 +127,23 @@ def _models(ctx: DemoContext) -> str:
         raise RuntimeError(
             f"dựng mô hình thất bại / models_job failed (run {job.run_id}); xem / see `wardstat ui`"
         )
+    _stamp(ctx, "models").write_text(fingerprint, encoding="utf-8")
     return f"marts {first} … {last} đã dựng và công bố / built and published"
 
 
 def _reports(ctx: DemoContext) -> str:
+    from orchestration import paths
     from orchestration.cli.report import run_month
 
     _first, last = _demo_months(ctx)
+    fingerprint = _fingerprint(ctx, paths.DBT_PROJECT_DIR, paths.REPORTS_DIR)
+    manifest = paths.bulletins_dir() / last / "manifest.json"
+    if _reusable(ctx, "reports", fingerprint, manifest):
+        return f"bản tin {last} dùng lại / reused: {manifest.parent}"
     ctx.say(f"reports_job {last}")
     outcome = run_month(last)
     ctx.results["reports"] = outcome
+    _stamp(ctx, "reports").write_text(fingerprint, encoding="utf-8")
     lines = [f"{len(outcome.bulletins)} tệp bản tin / bulletin files ({last}):"]
     lines += [f"    {path}" for path in outcome.bulletins if path.suffix in (".html", ".pdf")]
     lines.append(
@@ -150,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
 
     from orchestration import paths
 
-    console = Console()
+    console = Console(soft_wrap=True)  # paths must stay whole to be copied
     ctx = DemoContext(
         today=args.today or date.today(),
         fresh=args.fresh,

@@ -38,6 +38,20 @@ def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(wardstat_home
     assert "out_of_bounds" in reasons  # planted in 48_2021-09.csv
     assert "2022-12-14" < received.date().isoformat() < "2023-01"  # the file's time, not today
 
+    # the whole pipeline ran: published marts and the latest month's bulletins and scorecards
+    assert (wardstat_home / "published" / "warehouse.duckdb").exists()
+    month = wardstat_home / "bulletins" / "2026-11"
+    assert (month / "manifest.json").exists()
+    assert {p.name for p in month.glob("bulletin-48-*.pdf")} == {
+        "bulletin-48-2026-11-vi.pdf",
+        "bulletin-48-2026-11-en.pdf",
+    }
+    assert str(month / "bulletin-48-2026-11-vi.html") in first
+    published_at = (wardstat_home / "published" / "warehouse.duckdb").stat().st_mtime_ns
+
     assert main(argv) == 0
     second = capsys.readouterr().out
     assert "dùng lại / reused" in second and "0 lượt nạp / runs" in second
+    assert "marts 2021-01 … 2026-11 dùng lại / reused" in second
+    assert "bản tin 2026-11 dùng lại / reused" in second
+    assert (wardstat_home / "published" / "warehouse.duckdb").stat().st_mtime_ns == published_at
