@@ -1,6 +1,6 @@
 """Reading a value as a number, with the decimal conventions of each kind of file.
 
-Rules (also in docs/submission_contract.md):
+Rules (also in the README, "Submitting data"):
 
 - ``,``-separated CSV: the decimal point is ``.``; a comma inside a quoted value groups
   thousands when it forms groups of three (``"1,234"`` → 1234), else it is a decimal comma
