@@ -191,12 +191,11 @@ def _copy_into_inbox(source: Path) -> Path:
 
 
 def _summaries(entries, fresh: dict[str, bool]) -> list[FileSummary]:
-    import duckdb
-
+    from orchestration import warehouse
     from orchestration.core.ingest.schema import ensure_raw_schema
 
     summaries = []
-    with duckdb.connect(str(paths.warehouse_path())) as con:
+    with warehouse.connect() as con:
         ensure_raw_schema(con)
         for entry in entries:
             row = con.execute(
@@ -228,13 +227,12 @@ def _summaries(entries, fresh: dict[str, bool]) -> list[FileSummary]:
 
 
 def _loaded_pairs(entries: dict) -> set[tuple[str, str]]:
-    import duckdb
-
+    from orchestration import warehouse
     from orchestration.core.ingest.load import loaded_pairs
     from orchestration.core.ingest.schema import ensure_raw_schema
 
     paths.home().mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(paths.warehouse_path())) as con:
+    with warehouse.connect() as con:
         ensure_raw_schema(con)
         return loaded_pairs(con, entries)
 

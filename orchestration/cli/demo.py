@@ -79,13 +79,11 @@ def _fingerprint(ctx: DemoContext, *code_dirs: Path) -> str:
     rebuilding it (the ingest already skips files it has seen)."""
     import hashlib
 
-    import duckdb
-
-    from orchestration import paths
+    from orchestration import warehouse
     from orchestration.publish import data_version
 
     digest = hashlib.sha256(repr(_demo_months(ctx)).encode())
-    con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
+    con = warehouse.connect(read_only=True)
     try:
         digest.update(data_version(con).encode())
     finally:

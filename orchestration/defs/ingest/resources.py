@@ -6,15 +6,11 @@ accepts the same resource key only when it is the very same object.
 
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 
-import duckdb
 from dagster_duckdb import DuckDBResource
 
-from orchestration import paths
-
-_LOCK_RETRIES = 20  # DuckDB allows one writing process; wait for it rather than fail at once
+from orchestration import paths, warehouse
 
 
 class WarehouseResource(DuckDBResource):
@@ -29,14 +25,7 @@ class WarehouseResource(DuckDBResource):
         if target != ":memory:":
             paths.home().mkdir(parents=True, exist_ok=True)
         config = {"custom_user_agent": "dagster", **self.connection_config}
-        for attempt in range(_LOCK_RETRIES):
-            try:
-                conn = duckdb.connect(target, read_only=False, config=config)
-                break
-            except duckdb.IOException:
-                if attempt == _LOCK_RETRIES - 1:
-                    raise
-                time.sleep(min(0.2 * 2**attempt, 3.0))
+        conn = warehouse.connect(target, config=config)
         try:
             yield conn
         finally:

@@ -11,5 +11,7 @@ from orchestration.defs.models.publish import published_warehouse
 
 defs = dg.Definitions(
     assets=[base_models, monthly_models, published_warehouse],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))},
+    resources={
+        "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir))
+    },
 )

@@ -5,7 +5,6 @@ one month passes that month to dbt, which rebuilds only it. Seeds, staging, inte
 dimensions are not partitioned: they are rebuilt whole, cheaply, on every run.
 """
 
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
@@ -24,8 +23,10 @@ ensure_manifest(dbt_project)
 def _is_full_range(partition_keys: list[str]) -> bool:
     """A run over every partition is a full build: cheaper than month-by-month deletes."""
     all_keys = monthly_partitions.get_partition_keys()
-    return bool(partition_keys) and partition_keys[0] <= all_keys[0] and (
-        partition_keys[-1] >= all_keys[-1]
+    return (
+        bool(partition_keys)
+        and partition_keys[0] <= all_keys[0]
+        and (partition_keys[-1] >= all_keys[-1])
     )
 
 

@@ -31,7 +31,9 @@ def _newest_source_mtime(project_dir: Path) -> float:
 def ensure_manifest(project: DbtProject) -> None:
     """Parse the project when its manifest is missing or older than a dbt or reference file."""
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
+        project.project_dir
+    ):
         project.preparer.prepare(project)
 
 

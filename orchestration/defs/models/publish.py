@@ -1,6 +1,5 @@
 """Publishing the marts to the analysts' read-only copy, after every successful model build."""
 
-
 import dagster as dg
 
 from orchestration.defs.models.assets import POOL, base_models, monthly_models

@@ -1,0 +1,38 @@
+"""Opening ``warehouse.duckdb`` from outside a Dagster step, politely.
+
+DuckDB allows one writing process, and while it writes no other process may open the file, even
+read-only. A command that only needs a quick look (what was loaded, a fingerprint) therefore waits
+for a running step to finish instead of failing on the lock.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+from orchestration import paths
+
+LOCK_WAIT_SECONDS = 120.0
+
+
+def connect(
+    path: Path | str | None = None,
+    *,
+    read_only: bool = False,
+    wait: float = LOCK_WAIT_SECONDS,
+    config: dict | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Connect to the warehouse, retrying with back-off while another process holds its lock."""
+    target = str(path or paths.warehouse_path())
+    deadline = time.monotonic() + wait
+    delay = 0.1
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only, config=config or {})
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 3.0)
