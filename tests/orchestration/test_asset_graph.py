@@ -56,3 +56,12 @@ def test_the_monthly_schedule_targets_the_monthly_job():
     schedule = defs.resolve_schedule_def("monthly_schedule")
     assert schedule.job_name == "monthly_job"
     assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+
+
+def test_dbt_is_the_one_beside_this_python_not_whatever_path_finds():
+    import sys
+    from pathlib import Path
+
+    from orchestration.defs.models.project import dbt_executable
+
+    assert Path(dbt_executable()) == Path(sys.executable).parent / "dbt"

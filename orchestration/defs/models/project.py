@@ -7,6 +7,7 @@ manifest (and on a fresh clone, which has none).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -34,12 +35,21 @@ def ensure_manifest(project: DbtProject) -> None:
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
         project.project_dir
     ):
-        project.preparer.prepare(project)
+        from dagster_dbt import DbtCliResource
+
+        resource = DbtCliResource(
+            project_dir=project,
+            profiles_dir=str(project.profiles_dir),
+            dbt_executable=dbt_executable(),
+        )
+        resource.cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
-def dbt_env() -> dict[str, str]:
-    """Environment for dbt: the warehouse of this WARDSTAT_HOME."""
-    return {"WARDSTAT_HOME": str(paths.home()), "WARDSTAT_WAREHOUSE": str(paths.warehouse_path())}
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's venv), found even when the venv's bin
+    is not on PATH (``.venv/bin/wardstat`` run directly, a service manager)."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
 
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
