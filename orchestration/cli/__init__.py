@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
+import warnings
+
+from orchestration import paths
 
 DESCRIPTION = (
     "wardstat — kho dữ liệu và báo cáo định kỳ cho mô hình Công an phường điển hình, kiểu mẫu.\n"
@@ -34,7 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_library_warnings() -> None:
+    """Dagster flags APIs we use on purpose (single-run backfill policies are "beta"); operators
+    should not read that on every run. Problems still surface as errors."""
+    warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _quiet_library_warnings()
+    os.environ["WARDSTAT_HOME"] = str(paths.home())  # dbt and child processes see the same home
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
