@@ -90,3 +90,12 @@ def test_a_missing_month_gives_no_data_not_not_met(published):
     # the month before the gap is assessed normally
     before = scorecard(published, code, str(Period.parse(missing).shift(-1)))
     assert before[2] == 0
+
+
+@pytest.mark.slow
+def test_a_one_month_run_rebuilds_that_month_with_the_same_verdicts(published):
+    before = scorecard(published, STORY.near_miss_ward)
+    run = run_partitioned_job("models_job", STORY.period, STORY.period)
+    assert run.success, run
+    with connect_published() as fresh:  # the run published a new copy
+        assert scorecard(fresh, STORY.near_miss_ward) == before

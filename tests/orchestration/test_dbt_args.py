@@ -11,15 +11,15 @@ from orchestration.defs.models.args import affected_range, build_args, period_va
 from orchestration.defs.pipeline.schedule import cron_for, grace_days, period_to_run
 
 
-def test_no_partitions_is_a_plain_build():
-    assert build_args() == ["build"]
+def test_no_partitions_is_a_plain_build_without_unit_tests():
+    assert build_args() == ["build", "--exclude-resource-type", "unit_test"]
     assert period_vars(None) == {} and period_vars([]) == {}
 
 
 def test_one_month_passes_it_as_both_ends_of_the_range():
     args = build_args(["2024-05"])
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"period_from": "2024-05", "period_to": "2024-05"}
+    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--vars"]
+    assert json.loads(args[4]) == {"period_from": "2024-05", "period_to": "2024-05"}
 
 
 def test_a_range_is_passed_sorted_whatever_order_dagster_gives():
@@ -31,7 +31,7 @@ def test_a_range_is_passed_sorted_whatever_order_dagster_gives():
 
 def test_full_refresh_ignores_partitions_and_keeps_extra_vars():
     args = build_args(["2024-05"], full_refresh=True, extra_vars={"last_period": "2026-11"})
-    assert args == ["build", "--vars", '{"last_period": "2026-11"}', "--full-refresh"]
+    assert args[-3:] == ["--vars", '{"last_period": "2026-11"}', "--full-refresh"]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_grace_period_is_configurable_and_bounded(monkeypatch):
 def test_a_month_also_rebuilds_the_23_months_it_feeds():
     assert affected_range(["2024-05"], "2026-11") == ("2024-05", "2026-04")
     args = build_args(["2024-05"], last_available="2026-11")
-    assert json.loads(args[2]) == {"period_from": "2024-05", "period_to": "2026-04"}
+    assert json.loads(args[args.index("--vars") + 1]) == {"period_from": "2024-05", "period_to": "2026-04"}
 
 
 def test_the_rebuild_stops_at_the_latest_month_that_exists():

@@ -34,6 +34,11 @@ def period_vars(partition_keys: Sequence[str] | None, last_available: str | None
     return {"period_from": first, "period_to": last}
 
 
+# dbt unit tests pin the models' logic on fixed inputs; they belong to the test suite (tests/models
+# runs them), not to production builds, where a month's vars would filter their inputs away.
+PRODUCTION_EXCLUDES = ["--exclude-resource-type", "unit_test"]
+
+
 def build_args(
     partition_keys: Sequence[str] | None = None,
     *,
@@ -42,7 +47,7 @@ def build_args(
     extra_vars: dict[str, str] | None = None,
 ) -> list[str]:
     """`dbt build …` for a run: vars for its months, or a full refresh when asked."""
-    args = ["build"]
+    args = ["build", *PRODUCTION_EXCLUDES]
     months = None if full_refresh else partition_keys
     dbt_vars = {**period_vars(months, last_available), **(extra_vars or {})}
     if dbt_vars:

@@ -1,0 +1,270 @@
+"""``python -m bench run``: every measure in one run, each against its baseline, as a ratio.
+
+Each step runs in its own process (``bench.steps``), so its peak memory is its own. The results go
+to ``bench/results/latest.json`` and a table in ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.measure import StepFailed, StepRun, run_step
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+README = ROOT / "bench" / "README.md"
+# A ratio above this (or an incremental run above INCREMENTAL_LIMIT of the full build) is flagged:
+# bench/README.md must say why it cannot be closer.
+RATIO_LIMIT = 2.0
+INCREMENTAL_LIMIT = 0.1
+
+# what each step reads from an earlier one
+NEEDS = {
+    "ingest": ("generate",),
+    "ingest_baseline": ("generate",),
+    "models_full": ("ingest",),
+    "models_sql": ("models_full",),
+    "models_month": ("models_full",),
+    "scorecards_serial": ("models_full",),
+    "scorecards_parallel": ("models_full",),
+    "bulletins_serial": ("models_full",),
+    "bulletins_parallel": ("models_full",),
+}
+
+
+@dataclass
+class Options:
+    wards: int
+    months: int
+    last: str
+    workers: int
+    formats: list[str]
+    skip_demo: bool
+    keep: bool
+    results: Path
+    readme: Path | None
+    say: object = print
+
+
+def default_last() -> str:
+    """The last statistical month that is both complete and a Dagster partition: the month the
+    monthly production run builds."""
+    from datetime import date
+
+    from orchestration.core.ingest.buckets import last_partition
+    from orchestration.core.periods import Period
+
+    return str(min(Period.last_complete(date.today()), last_partition()))
+
+
+def _measure(
+    name: str,
+    what: str,
+    size: dict,
+    ours: StepRun | None,
+    baseline: str | None = None,
+    base: StepRun | None = None,
+    *,
+    error: str | None = None,
+    unit: str | None = None,
+    amount: float | None = None,
+    limit: float = RATIO_LIMIT,
+) -> dict:
+    def secs(run: StepRun | None) -> float | None:
+        return None if run is None else run.result.get("seconds", run.wall_seconds)
+
+    seconds, base_seconds = secs(ours), secs(base)
+    ratio = round(seconds / base_seconds, 3) if seconds and base_seconds else None
+    entry = {
+        "name": name,
+        "what": what,
+        "size": size,
+        "seconds": round(seconds, 3) if seconds is not None else None,
+        "process_seconds": round(ours.wall_seconds, 3) if ours else None,
+        "baseline": baseline,
+        "baseline_seconds": round(base_seconds, 3) if base_seconds is not None else None,
+        "ratio": ratio,
+        "peak_mib": ours.peak_mib if ours else None,
+        # CPU seconds of the step's processes (start-up included) and the machine's load when it
+        # began: a parallel step that is not faster on a busy machine shows it here
+        "cpu_seconds": ours.result.get("cpu_seconds") if ours else None,
+        "baseline_cpu_seconds": base.result.get("cpu_seconds") if base else None,
+        "load_before": ours.load_before if ours else None,
+        "baseline_peak_mib": base.peak_mib if base else None,
+        "flagged": bool(ratio is not None and ratio > limit),
+        "limit": limit if baseline else None,
+        "error": error,
+    }
+    if unit and amount is not None:
+        entry["throughput"] = {
+            "unit": unit,
+            "ours": round(amount / seconds, 2) if seconds else None,
+            "baseline": round(amount / base_seconds, 2) if base_seconds else None,
+        }
+    return entry
+
+
+def run(options: Options) -> dict:
+    from bench import machine
+    from bench.synthetic import reference_env
+    from orchestration.core.periods import Period
+
+    say = options.say
+    last = Period.parse(options.last)
+    first = last.shift(-(options.months - 1))
+    work = Path(tempfile.mkdtemp(prefix="wardstat-bench-"))
+    started = time.perf_counter()
+    try:
+        plan = {
+            "wards": options.wards,
+            "first": str(first),
+            "last": str(last),
+            "workers": options.workers,
+            "formats": options.formats,
+        }
+        (work / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+        env = {
+            "WARDSTAT_HOME": str(work / "home"),
+            "DAGSTER_HOME": str(work / "home" / "dagster"),
+            "WARDSTAT_REFERENCE_DIR": reference_env(work / "reference"),
+        }
+        steps: dict[str, StepRun] = {}
+        errors: dict[str, str] = {}
+        partial: dict[str, dict] = {}  # what failed steps recorded
+        names = ["generate", "ingest", "ingest_baseline", "models_full", "models_sql",
+                 "models_month", "scorecards_serial", "scorecards_parallel",
+                 "bulletins_serial", "bulletins_parallel"]  # fmt: skip
+        demo_home = work / "demo-home"
+        demo_env = {"WARDSTAT_HOME": str(demo_home), "DAGSTER_HOME": str(demo_home / "dagster")}
+        for name in names + ([] if options.skip_demo else ["demo"]):
+            needs = NEEDS.get(name, ())
+            if any(n in errors for n in needs):
+                errors[name] = f"not run: {', '.join(n for n in needs if n in errors)} failed"
+                continue
+            say(f"… {name}")
+            if name == "demo":
+                demo_home.mkdir()
+            try:
+                steps[name] = run_step(name, work, demo_env if name == "demo" else env)
+            except StepFailed as failure:
+                # a failed step is a result too: later steps that do not need it still run
+                errors[name] = str(failure)
+                partial[name] = failure.result
+                say(f"  {name} FAILED: {str(failure)[-1500:]}")
+                continue
+            say(f"  {name}: {steps[name].result.get('seconds', 0):.2f}s, "
+                f"peak {steps[name].peak_mib:.0f} MiB")  # fmt: skip
+        if "generate" in errors:
+            raise StepFailed(errors["generate"])
+        measures = _measures(steps, errors, partial, plan)
+    finally:
+        if options.keep:
+            say(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    result = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "uv run python -m bench run " + " ".join(sys.argv[2:]),
+        "size": {
+            "wards_old": steps["generate"].result["wards_old"],
+            "wards_new": steps["generate"].result["wards_new"],
+            "months": options.months,
+            "first": plan["first"],
+            "last": plan["last"],
+            "rows": steps["generate"].result["rows"],
+            "files": steps["generate"].result["files"],
+        },
+        "machine": machine.describe(),
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "measures": measures,
+    }
+    options.results.parent.mkdir(parents=True, exist_ok=True)
+    options.results.write_text(
+        json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    if options.readme is not None:
+        from bench.readme import write_table
+
+        write_table(options.readme, result)
+    return result
+
+
+def _measures(
+    steps: dict[str, StepRun], errors: dict[str, str], partial: dict[str, dict], plan: dict
+) -> list[dict]:
+    def error(*names: str) -> str | None:
+        found = [f"{n}: {errors[n][-2000:]}" for n in names if n in errors]
+        return "\n".join(found) or None
+
+    def result(name: str, key: str, default=None):
+        return steps[name].result.get(key, default) if name in steps else default
+
+    gen = steps["generate"].result
+    data = {"wards_old": gen["wards_old"], "wards_new": gen["wards_new"],
+            "months": gen["months"], "rows": gen["rows"]}  # fmt: skip
+    measures = [
+        _measure("generate", "synthetic country: reference + submission CSVs",
+                 {**data, "files": gen["files"], "mib": gen["mib"]}, steps["generate"]),
+        _measure("ingest", "runner.ingest_paths: archive + validator + Dagster ingest_job",
+                 {**data, "files": gen["files"]}, steps.get("ingest"),
+                 "duckdb read_csv into a table, same files", steps.get("ingest_baseline"),
+                 error=error("ingest", "ingest_baseline"), unit="rows/s", amount=gen["rows"]),
+        _measure("models_full", "models_job over every partition (full dbt build, tests, publish)",
+                 {**data, "mart_rows": result("models_full", "mart_rows")},
+                 steps.get("models_full"), "compiled model SQL in one DuckDB session",
+                 steps.get("models_sql"), error=error("models_full", "models_sql")),
+        _measure("models_incremental", f"models_job for the latest month ({plan['last']})",
+                 {**data, "period": plan["last"]}, steps.get("models_month"),
+                 "models_job full build", steps.get("models_full"),
+                 error=error("models_month"), limit=INCREMENTAL_LIMIT),
+    ]  # fmt: skip
+    for kind, label in (("scorecards", "ward scorecards of the largest city"),
+                        ("bulletins", "the five city bulletins")):  # fmt: skip
+        serial, parallel = f"{kind}_serial", f"{kind}_parallel"
+        docs = result(parallel, "documents", result(serial, "documents"))
+        size = {"documents": docs, "formats": plan["formats"], "period": plan["last"],
+                "workers": plan["workers"]}  # fmt: skip
+        if result(parallel, "city"):
+            size["city"] = result(parallel, "city")
+        measures.append(
+            _measure(
+                kind,
+                f"{label}, {plan['workers']} worker processes",
+                size,
+                steps.get(parallel),
+                "the same, one process",
+                steps.get(serial),
+                error=error(parallel, serial),
+                unit="documents/s",
+                amount=docs,
+            )  # fmt: skip
+        )
+    # where the Dagster runs' time went (also for a run that failed)
+    for measure, step_name in (("ingest", "ingest"), ("models_full", "models_full"),
+                               ("models_incremental", "models_month")):  # fmt: skip
+        found = result(step_name, "breakdown") or partial.get(step_name, {}).get("breakdown")
+        if found:
+            next(m for m in measures if m["name"] == measure)["breakdown"] = found
+    if "demo" in steps or "demo" in errors:
+        measures.append(
+            _measure(
+                "demo_end_to_end",
+                "`wardstat demo` from an empty WARDSTAT_HOME",
+                {"wards": "the five real cities", "months": "2021-01 … last complete"},
+                steps.get("demo"),
+                error=error("demo"),
+            )  # fmt: skip
+        )
+    return measures
+
+
+def cpu_workers() -> int:
+    return max(2, os.cpu_count() or 2)
