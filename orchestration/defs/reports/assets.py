@@ -65,21 +65,26 @@ def _manifests(periods: list[tuple[Period, list[str]]]):
     return dg.MetadataValue.path(paths[0]) if len(paths) == 1 else dg.MetadataValue.json(paths)
 
 
-@dg.asset(
-    key=CITY_BULLETINS,
-    deps=[PUBLISHED],
-    group_name=GROUP,
-    partitions_def=monthly_partitions,
-    # a range (backfill) renders month after month in one run, like the models' single-run policy;
-    # mixed policies would force the monthly_job down to one partition per run
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    kinds={"html", "pdf"},
-    description=(
-        "Bản tin thống kê tháng của năm thành phố (01, 31, 48, 79, 92; tiếng Việt và tiếng Anh; "
-        "HTML, PDF, CSV, XLSX) trong $WARDSTAT_HOME/bulletins/<tháng>/ kèm manifest.json. / "
-        "Monthly bulletins of the five cities (vi and en; html, pdf, csv, xlsx) with "
-        "manifest.json. " + PARTITIONING
-    ),
+def _monthly_report_asset(key: dg.AssetKey, description: str):
+    """The report assets share everything but their key and description."""
+    return dg.asset(
+        key=key,
+        deps=[PUBLISHED],
+        group_name=GROUP,
+        partitions_def=monthly_partitions,
+        # a range (backfill) renders month after month in one run, like the models' single-run
+        # policy; mixed policies would force the monthly_job down to one partition per run
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        kinds={"html", "pdf"},
+        description=description + " " + PARTITIONING,
+    )
+
+
+@_monthly_report_asset(
+    CITY_BULLETINS,
+    "Bản tin thống kê tháng của năm thành phố (01, 31, 48, 79, 92; tiếng Việt và tiếng Anh; "
+    "HTML, PDF, CSV, XLSX) trong $WARDSTAT_HOME/bulletins/<tháng>/ kèm manifest.json. / "
+    "Monthly bulletins of the five cities (vi and en; html, pdf, csv, xlsx) with manifest.json.",
 )
 def city_bulletins(
     context: dg.AssetExecutionContext, config: BulletinConfig
@@ -105,20 +110,11 @@ def city_bulletins(
     )
 
 
-@dg.asset(
-    key=WARD_SCORECARDS,
-    deps=[PUBLISHED],
-    group_name=GROUP,
-    partitions_def=monthly_partitions,
-    # a range (backfill) renders month after month in one run, like the models' single-run policy;
-    # mixed policies would force the monthly_job down to one partition per run
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    kinds={"html", "pdf"},
-    description=(
-        "Phiếu điểm của từng phường/xã thuộc năm thành phố có hiệu lực trong tháng (HTML, PDF), "
-        "dựng song song bằng nhiều tiến trình. / Scorecards of every ward of the five cities valid "
-        "in the month (html, pdf), rendered by parallel worker processes. " + PARTITIONING
-    ),
+@_monthly_report_asset(
+    WARD_SCORECARDS,
+    "Phiếu điểm của từng phường/xã thuộc năm thành phố có hiệu lực trong tháng (HTML, PDF), "
+    "dựng song song bằng nhiều tiến trình. / Scorecards of every ward of the five cities valid "
+    "in the month (html, pdf), rendered by parallel worker processes.",
 )
 def ward_scorecards(
     context: dg.AssetExecutionContext, config: ScorecardConfig
