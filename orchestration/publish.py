@@ -51,7 +51,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
             "select coalesce(max(load_seq), 0), count(*) from raw.file_period_loads"
         ).fetchone()
         digest.update(repr(loads).encode())
-    for path in sorted(paths.REFERENCE_DIR.rglob("*.csv")):
+    for path in sorted(paths.reference_dir().rglob("*.csv")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='incremental') }}
 -- Values in force (latest revision) keyed by ward_key: the era is decided by the period.
 with
 

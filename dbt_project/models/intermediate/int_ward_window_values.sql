@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='incremental') }}
 -- Each assessed ward-month × metric × window (month, ytd, rolling_12) with the same window a year
 -- earlier. Flows: the sum, complete only when every month of the window was submitted. Stocks: the
 -- latest report at or before the window's end, unless older than var stock_staleness_months.

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='incremental') }}
 -- A criterion is not_met if any rule is not met, else no_data if any rule has no data, else met.
 -- The deciding rule is the first rule (by rule_no) with the criterion's status.
 with

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='incremental') }}
 -- Year-over-year change per ward, district and city, for every metric and window. Flows (count,
 -- amount) have month, ytd and rolling_12 windows; stocks only `month` (the level as of the month).
 -- z = 2(√C − √P) is a variance-stabilised difference for counts only; amounts and stocks get no z

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='incremental') }}
 -- Per assessed ward-month: did the ward submit, when did its first file arrive, was that late
 -- (more than var submission_due_days after the month's last day), how many values were revised.
 with

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='incremental') }}
 -- Every value in force (latest revision) per ward-month and metric, with where it came from.
 with
 

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period',
-    on_schema_change='fail',
-) }}
+{{ config(materialized='incremental') }}
 -- One row per assessed ward-month. score = criteria met. The previous month's and previous year's
 -- scores are read from fct_criterion_compliance, so an incremental run needs those months built first
 -- (they are null across the 2025 reorganisation: a new ward has no score before 2025-07).

@@ -24,7 +24,7 @@ def _newest_source_mtime(project_dir: Path) -> float:
         candidates = [root] if root.is_file() else root.rglob("*") if root.exists() else []
         for path in candidates:
             newest = max(newest, path.stat().st_mtime)
-    for path in paths.REFERENCE_DIR.rglob("*.csv"):
+    for path in paths.reference_dir().rglob("*.csv"):
         newest = max(newest, path.stat().st_mtime)
     return newest
 
