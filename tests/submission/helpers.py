@@ -6,6 +6,10 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from openpyxl import load_workbook
+
+from orchestration.cli import main
+from orchestration.core.submission.template import COLS, DATA_SHEET, FIRST_ROW
 from orchestration.core.submission.validate import validate_file
 
 HEADER = "ward_code,period,metric_code,value,note"
@@ -54,3 +58,27 @@ def check(path: Path, **kwargs):
 
 def reasons(verdict) -> dict[int, str]:
     return {r.line: r.reason for r in verdict.rejections}
+
+
+def report_form(tmp_path: Path, ward: str = DIEN_BIEN, period: str = "2024-05") -> Path:
+    """The Excel report form ``wardstat template`` writes, not yet filled in."""
+    out = tmp_path / "form.xlsx"
+    assert main(["template", "--ward", ward, "--period", period, "--out", str(out)]) == 0
+    return out
+
+
+def fill_form(path: Path, values: dict[str, object], notes: dict[str, str] | None = None):
+    """Type ``values`` (metric → cell value) into a form as a clerk would; returns metric → row."""
+    workbook = load_workbook(path)
+    sheet = workbook[DATA_SHEET]
+    rows = {}
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        code = sheet[f"{COLS['code']}{row}"].value
+        if code:
+            rows[code] = row
+    for code, value in values.items():
+        sheet[f"{COLS['value']}{rows[code]}"] = value
+    for code, note in (notes or {}).items():
+        sheet[f"{COLS['note']}{rows[code]}"] = note
+    workbook.save(path)
+    return rows

@@ -10,33 +10,11 @@ from openpyxl import Workbook, load_workbook
 from orchestration.cli import main
 from orchestration.core.submission.template import COLS, DATA_SHEET, FIRST_ROW, META_SHEET
 
-from .helpers import BA_DINH, DIEN_BIEN, check, reasons
-
-
-def _form(tmp_path, ward=DIEN_BIEN, period="2024-05"):
-    out = tmp_path / "form.xlsx"
-    assert main(["template", "--ward", ward, "--period", period, "--out", str(out)]) == 0
-    return out
-
-
-def _fill(path, values: dict[str, object], notes: dict[str, str] | None = None):
-    workbook = load_workbook(path)
-    sheet = workbook[DATA_SHEET]
-    rows = {}
-    for row in range(FIRST_ROW, sheet.max_row + 1):
-        code = sheet[f"{COLS['code']}{row}"].value
-        if code:
-            rows[code] = row
-    for code, value in values.items():
-        sheet[f"{COLS['value']}{rows[code]}"] = value
-    for code, note in (notes or {}).items():
-        sheet[f"{COLS['note']}{rows[code]}"] = note
-    workbook.save(path)
-    return rows
+from .helpers import BA_DINH, DIEN_BIEN, check, fill_form, reasons, report_form
 
 
 def test_form_layout(tmp_path):
-    workbook = load_workbook(_form(tmp_path))
+    workbook = load_workbook(report_form(tmp_path))
     sheet = workbook[DATA_SHEET]
     header_block = " ".join(str(c.value) for row in sheet["A1:B7"] for c in row if c.value)
     assert "Phường Điện Biên" in header_block and "00019" in header_block
@@ -55,8 +33,8 @@ def test_form_layout(tmp_path):
 
 
 def test_filled_form_reads_back_as_rows(tmp_path):
-    path = _form(tmp_path)
-    rows = _fill(
+    path = report_form(tmp_path)
+    rows = fill_form(
         path,
         {"crime_cases": 3, "vneid_activated_pct": 82.5, "fire_damage_mvnd": "1,5"},
         {"crime_cases": "Đã xác minh"},
@@ -74,8 +52,8 @@ def test_filled_form_reads_back_as_rows(tmp_path):
 
 
 def test_bad_cell_in_a_form_names_its_row_and_drops_the_month(tmp_path):
-    path = _form(tmp_path, ward="4", period="2025-08")
-    rows = _fill(path, {"crime_cases": 2.5, "fires": 1})
+    path = report_form(tmp_path, ward="4", period="2025-08")
+    rows = fill_form(path, {"crime_cases": 2.5, "fires": 1})
     verdict = check(path)
     assert reasons(verdict) == {
         rows["crime_cases"]: "fractional_count",
@@ -86,7 +64,7 @@ def test_bad_cell_in_a_form_names_its_row_and_drops_the_month(tmp_path):
 
 
 def test_unfilled_form_is_unreadable(tmp_path):
-    verdict = check(_form(tmp_path))
+    verdict = check(report_form(tmp_path))
     assert verdict.error is not None and "no data rows" in verdict.error
 
 
@@ -125,7 +103,7 @@ def test_plain_long_sheet_with_excel_mangled_cells(tmp_path):
 
 
 def test_corrupted_workbook_is_unreadable(tmp_path):
-    good = _form(tmp_path).read_bytes()
+    good = report_form(tmp_path).read_bytes()
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(good[: len(good) // 2])
     verdict = check(broken)

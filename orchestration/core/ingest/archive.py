@@ -20,7 +20,7 @@ from pathlib import Path
 
 from orchestration import paths
 from orchestration.core.ingest import buckets
-from orchestration.core.ingest.verdicts import validate_archived
+from orchestration.core.ingest.scan import scan_file
 
 # Files still being written (editor swap files, partial copies) are left in the inbox.
 _IGNORED_PREFIXES = (".", "~$")
@@ -103,8 +103,9 @@ def read_archived(sha: str) -> ArchivedFile | None:
 def archive_file(
     source: Path, *, original_name: str | None = None, now: datetime | None = None
 ) -> tuple[ArchivedFile, bool]:
-    """Archive ``source`` (validating it to learn its periods). Returns the entry and whether it is
-    new; an identical file archived before is returned unchanged."""
+    """Archive ``source`` (scanning it for its periods; its rows are validated when loaded).
+    Returns the entry and whether it is new; an identical file archived before is returned
+    unchanged."""
     sha = sha256_of(source)
     existing = read_archived(sha)
     if existing is not None:
@@ -121,23 +122,21 @@ def archive_file(
 
         _atomic_write_bytes(target, copy)
 
-    verdict = validate_archived(target, today=received_at.date())
+    scan = scan_file(target)
     last = str(buckets.last_partition(now))
-    home = buckets.home_partition(verdict.periods, received_at, last)
-    mentioned = {row.period for row in verdict.rows} | {r.period for r in verdict.rejections}
-    parts = {home} | {buckets.bucket_of(p, home, last) for p in mentioned}
+    home, parts = buckets.assign(scan.periods, scan.mentioned, received_at, last)
     entry = ArchivedFile(
         sha256=sha,
         original_name=unicodedata.normalize("NFC", original_name or source.name),
         archive_path=str(target.relative_to(paths.home())),
         size_bytes=target.stat().st_size,
         received_at=received_at,
-        format=verdict.format,
-        encoding=verdict.encoding,
-        readable=verdict.readable,
-        error=verdict.error,
-        periods=verdict.periods,
-        partitions=sorted(parts),
+        format=scan.format,
+        encoding=scan.encoding,
+        readable=scan.readable,
+        error=scan.error,
+        periods=scan.periods,
+        partitions=parts,
         home_partition=home,
         last_partition=last,
     )

@@ -57,3 +57,12 @@ def home_partition(periods: Iterable[str], received_at: datetime, last: str) -> 
 
 def bucket_of(period: str | None, home: str, last: str) -> str:
     return str(Period.parse(period)) if in_range(period, last) else home
+
+
+def assign(
+    periods: Iterable[str], mentioned: Iterable[str | None], received_at: datetime, last: str
+) -> tuple[str, list[str]]:
+    """``(home, partitions)`` of a file: ``periods`` are its verdict's periods, ``mentioned`` the
+    period of each of its rows and rejections (None when a rejection has none)."""
+    home = home_partition(periods, received_at, last)
+    return home, sorted({home} | {bucket_of(p, home, last) for p in mentioned})

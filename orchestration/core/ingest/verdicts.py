@@ -1,8 +1,9 @@
-"""Validate an archived file, deterministically and at most once per process.
+"""Validate an archived file when it is loaded, deterministically.
 
 ``today`` is the day the file was received, so a ``future_period`` verdict does not change when the
-file is (re)loaded later. Archiving and loading in the same process (``wardstat ingest``) share the
-verdict through a small cache; it holds two verdicts because a big file's verdict is big.
+file is (re)loaded later. Archiving does not validate (it scans, ``scan.py``): the load is the one
+full validation of a file. The small cache serves a caller that looks at a verdict and then loads
+the file (the ingest benchmark, tests); it holds two verdicts because a big file's verdict is big.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import difflib
 import gc
 import hashlib
 import math
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -33,14 +34,15 @@ def validate_file(
         data = path.read_bytes()
     except OSError as error:
         return FileVerdict(
-            path=path,
-            sha256="",
-            format=_format_from_name(path),
-            error=bilingual(
-                f"Không đọc được tệp ({error.strerror})", f"cannot read the file ({error.strerror})"
-            ),
+            path=path, sha256="", format=format_from_name(path), error=cannot_read(error)
         )
     return validate_bytes(data, path, reference=reference, today=today)
+
+
+def cannot_read(error: OSError) -> str:
+    return bilingual(
+        f"Không đọc được tệp ({error.strerror})", f"cannot read the file ({error.strerror})"
+    )
 
 
 def validate_bytes(
@@ -53,7 +55,7 @@ def validate_bytes(
     """Like validate_file for bytes already in hand (``path`` names the file in the verdict)."""
     path = Path(path)
     verdict = FileVerdict(
-        path=path, sha256=hashlib.sha256(data).hexdigest(), format=_format_from_name(path)
+        path=path, sha256=hashlib.sha256(data).hexdigest(), format=format_from_name(path)
     )
     try:
         table = read_table(data, path.name)
@@ -80,8 +82,45 @@ def validate_bytes(
     return verdict
 
 
-def _format_from_name(path: Path) -> str:
+def format_from_name(path: Path) -> str:
     return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
+
+
+def period_label(raw_period: str) -> tuple[str, Period | None]:
+    """How a row's period is reported: ``YYYY-MM`` when it parses, else the text as written."""
+    label = raw_period.strip()
+    try:
+        period = Period.parse(label)
+    except PeriodError:
+        return label, None
+    return str(period), period
+
+
+def data_rows(table: Table) -> Iterator[tuple[int, list, bool]]:
+    """``(line, cells, malformed)`` for every row the validator judges: blank rows are skipped,
+    short rows padded to the header's width; ``malformed`` rows have more fields than the header.
+    The ingest's scan reads files through this too, so both see the same rows."""
+    width = len(table.header)
+    iw = table.columns["ward_code"]
+    for line, cells in table.rows:
+        if len(cells) != width:
+            if not any(str(c).strip() for c in cells):
+                continue
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            else:
+                yield line, cells, True
+                continue
+        if not cells[iw] and not any(str(c).strip() for c in cells):
+            continue
+        yield line, cells, False
+
+
+def no_data_rows() -> UnreadableFile:
+    return UnreadableFile(
+        "Tệp không có dòng số liệu nào (chỉ có tiêu đề, hoặc mẫu chưa điền giá trị)",
+        "the file has no data rows (only a header, or a form with no value filled in)",
+    )
 
 
 class _Lookups:
@@ -96,12 +135,8 @@ class _Lookups:
 
     def ward_period(self, raw_ward: str, raw_period: str) -> tuple[str, str, list | None]:
         problems: list[msg.Problem] = []
-        label = raw_period.strip()
-        period: Period | None = None
-        try:
-            period = Period.parse(label)
-            label = str(period)
-        except PeriodError:
+        label, period = period_label(raw_period)
+        if period is None:
             problems.append(msg.bad_period(label))
         if period is not None and period > self.current:
             problems.append(msg.future_period(label, str(self.current), self.today.isoformat()))
@@ -187,23 +222,16 @@ def _validate_table(
     bad_rows: list[tuple[int, str, str, str, object, list, list[msg.Problem]]] = []
     bad_ward_months: dict[tuple[str, str], list[int]] = {}
 
-    for line, cells in table.rows:
-        if len(cells) != width:
-            if not any(str(c).strip() for c in cells):
-                continue
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            else:
-                # Never drop the extra fields: "82,5" unquoted in a comma file shifts the row.
-                code, label, _ = ward_cache.get((cells[iw], cells[ip])) or lookups.ward_period(
-                    cells[iw], cells[ip]
-                )
-                problems = [msg.malformed_row(len(cells), width)]
-                bad_rows.append((line, code, label, str(cells[im]).strip(), "", cells, problems))
-                bad_ward_months.setdefault((code, label), []).append(line)
-                continue
+    for line, cells, malformed in data_rows(table):
         raw_ward = cells[iw]
-        if not raw_ward and not any(str(c).strip() for c in cells):
+        if malformed:
+            # Never drop the extra fields: "82,5" unquoted in a comma file shifts the row.
+            code, label, _ = ward_cache.get((raw_ward, cells[ip])) or lookups.ward_period(
+                raw_ward, cells[ip]
+            )
+            problems = [msg.malformed_row(len(cells), width)]
+            bad_rows.append((line, code, label, str(cells[im]).strip(), "", cells, problems))
+            bad_ward_months.setdefault((code, label), []).append(line)
             continue
         raw_period = cells[ip]
         ward_code, period, problems = ward_cache.get((raw_ward, raw_period)) or lookups.ward_period(
@@ -256,10 +284,7 @@ def _validate_table(
             candidates[key] = candidate
 
     if not candidates and not bad_rows:
-        raise UnreadableFile(
-            "Tệp không có dòng số liệu nào (chỉ có tiêu đề, hoặc mẫu chưa điền giá trị)",
-            "the file has no data rows (only a header, or a form with no value filled in)",
-        )
+        raise no_data_rows()
     rejections: list[Rejection] = []
     for line, ward_code, period, metric_code, raw_value, cells, problems in bad_rows:
         rejections.append(
