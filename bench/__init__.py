@@ -2,6 +2,5 @@
 
     uv run python -m bench run [--wards 10000] [--months 60]
 
-See bench/README.md. The older single-measure scripts (``ingest_bench.py``, ``models_bench.py``,
-``reports_bench.py``) still run on their own.
+See bench/README.md: the measures, the options and the latest results.
 """

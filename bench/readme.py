@@ -12,8 +12,10 @@ def _size(size: dict) -> str:
     parts = []
     if "wards_old" in size:
         parts.append(f"{size['wards_old']:,}+{size['wards_new']:,} wards × {size['months']} months")
-    if "rows" in size:
+    if "rows" in size and size["rows"] is not None:
         parts.append(f"{size['rows']:,} rows")
+    if size.get("files_joined"):
+        parts.append(f"{size['files_joined']:,} files joined")
     if "documents" in size:
         parts.append(f"{size['documents']} docs ({'+'.join(size['formats'])})")
     if "period" in size and "documents" not in size and "mart_rows" not in size:

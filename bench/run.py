@@ -30,7 +30,10 @@ INCREMENTAL_LIMIT = 0.1
 NEEDS = {
     "ingest": ("generate",),
     "ingest_baseline": ("generate",),
+    "validator": ("generate",),
+    "validator_baseline": ("generate",),
     "models_full": ("ingest",),
+    "models_dbt_only": ("ingest",),
     "models_sql": ("models_full",),
     "models_month": ("models_full",),
     "scorecards_serial": ("models_full",),
@@ -139,11 +142,15 @@ def run(options: Options) -> dict:
         steps: dict[str, StepRun] = {}
         errors: dict[str, str] = {}
         partial: dict[str, dict] = {}  # what failed steps recorded
-        names = ["generate", "ingest", "ingest_baseline", "models_full", "models_sql",
-                 "models_month", "scorecards_serial", "scorecards_parallel",
+        names = ["generate", "ingest", "ingest_baseline", "validator", "validator_baseline",
+                 "models_full", "models_dbt_only", "models_sql", "models_month",
+                 "scorecards_serial", "scorecards_parallel",
                  "bulletins_serial", "bulletins_parallel"]  # fmt: skip
         demo_home = work / "demo-home"
         demo_env = {"WARDSTAT_HOME": str(demo_home), "DAGSTER_HOME": str(demo_home / "dagster")}
+        # the validator loads a warehouse of its own: the pipeline's must hold the ingest's only
+        own_home = {"validator": {**env, "WARDSTAT_HOME": str(work / "validator-home")},
+                    "demo": demo_env}  # fmt: skip
         for name in names + ([] if options.skip_demo else ["demo"]):
             needs = NEEDS.get(name, ())
             if any(n in errors for n in needs):
@@ -153,7 +160,7 @@ def run(options: Options) -> dict:
             if name == "demo":
                 demo_home.mkdir()
             try:
-                steps[name] = run_step(name, work, demo_env if name == "demo" else env)
+                steps[name] = run_step(name, work, own_home.get(name, env))
             except StepFailed as failure:
                 # a failed step is a result too: later steps that do not need it still run
                 errors[name] = str(failure)
@@ -217,10 +224,22 @@ def _measures(
                  {**data, "files": gen["files"]}, steps.get("ingest"),
                  "duckdb read_csv into a table, same files", steps.get("ingest_baseline"),
                  error=error("ingest", "ingest_baseline"), unit="rows/s", amount=gen["rows"]),
+        _measure("validator", "the real validator + DuckDB load of raw, one big file, no Dagster",
+                 {"rows": result("validator", "rows", result("validator_baseline", "rows")),
+                  "files_joined": result("validator", "files_joined",
+                                         result("validator_baseline", "files_joined"))},
+                 steps.get("validator"), "duckdb read_csv into a table, same file",
+                 steps.get("validator_baseline"), error=error("validator", "validator_baseline"),
+                 unit="rows/s", amount=result("validator", "rows")),
         _measure("models_full", "models_job over every partition (full dbt build, tests, publish)",
                  {**data, "mart_rows": result("models_full", "mart_rows")},
                  steps.get("models_full"), "compiled model SQL in one DuckDB session",
                  steps.get("models_sql"), error=error("models_full", "models_sql")),
+        _measure("models_dbt_only", "the same full `dbt build` run directly, without Dagster",
+                 {**data, "mart_rows": result("models_dbt_only", "mart_rows")},
+                 steps.get("models_dbt_only"), "compiled model SQL in one DuckDB session",
+                 steps.get("models_sql"),
+                 error=error("models_dbt_only", "models_sql") or _same_marts(steps)),
         _measure("models_incremental", f"models_job for the latest month ({plan['last']})",
                  {**data, "period": plan["last"]}, steps.get("models_month"),
                  "models_job full build", steps.get("models_full"),
@@ -248,7 +267,9 @@ def _measures(
             )  # fmt: skip
         )
     # where the Dagster runs' time went (also for a run that failed)
-    for measure, step_name in (("ingest", "ingest"), ("models_full", "models_full"),
+    for measure, step_name in (("ingest", "ingest"), ("validator", "validator"),
+                               ("models_full", "models_full"),
+                               ("models_dbt_only", "models_dbt_only"),
                                ("models_incremental", "models_month")):  # fmt: skip
         found = result(step_name, "breakdown") or partial.get(step_name, {}).get("breakdown")
         if found:
@@ -264,6 +285,16 @@ def _measures(
             )  # fmt: skip
         )
     return measures
+
+
+def _same_marts(steps: dict[str, StepRun]) -> str | None:
+    """The dbt-only build must build what Dagster's did, or its time compares nothing."""
+    if "models_full" not in steps or "models_dbt_only" not in steps:
+        return None
+    dagster, dbt = (steps[n].result.get("mart_rows") for n in ("models_full", "models_dbt_only"))
+    if dagster != dbt:
+        return f"the dbt-only build's mart rows {dbt} differ from models_full's {dagster}"
+    return None
 
 
 def cpu_workers() -> int:

@@ -90,8 +90,10 @@ def ingest(work: Path, plan: dict) -> dict:
         raise SystemExit(f"the warehouse holds {rows} values, the generator wrote {written}")
     # the plain-SQL baseline of the models starts from this raw-only warehouse; the file name is
     # the catalog name the compiled SQL uses
-    (work / "sql").mkdir(exist_ok=True)
-    shutil.copy(paths.warehouse_path(), work / "sql" / "warehouse.duckdb")
+    # (models_sql writes into it, so models_dbt_only gets a copy of its own)
+    for copy in ("sql", "dbt"):
+        (work / copy).mkdir(exist_ok=True)
+        shutil.copy(paths.warehouse_path(), work / copy / "warehouse.duckdb")
     breakdown = [_run_breakdown(run.run_id)["dagster_steps"] for run in summary.runs]
     return {"seconds": seconds, "rows": rows, "files": len(files), "runs": len(summary.runs),
             "breakdown": breakdown}  # fmt: skip
@@ -117,6 +119,82 @@ def ingest_baseline(work: Path, plan: dict) -> dict:
     return {"seconds": seconds, "rows": rows}
 
 
+# One big file is what separates the validator's cost from Dagster's; beyond a million rows the
+# verdict (a Python object per row) costs gigabytes and tells nothing new.
+VALIDATOR_MAX_ROWS = 1_000_000
+
+
+def _one_file(work: Path) -> tuple[Path, dict]:
+    """The synthetic files joined into one (made by whichever validator step runs first)."""
+    from bench.synthetic import concatenate
+
+    path, info = work / "validator" / "all.csv", work / "validator" / "all.json"
+    if not info.exists():
+        rows, used = concatenate(_files(work), path, VALIDATOR_MAX_ROWS)
+        size = {"rows": rows, "files_joined": used, "mib": round(path.stat().st_size / 2**20, 1)}
+        info.write_text(json.dumps(size), encoding="utf-8")
+    return path, json.loads(info.read_text(encoding="utf-8"))
+
+
+@step
+def validator(work: Path, plan: dict) -> dict:
+    """The real validator and the DuckDB load of ``raw`` on one big file, with no Dagster: the
+    ingest measure without its runs, events and inbox. ``seconds`` is validate + load; archiving
+    (a copy, an fsync and working out the file's months) is reported beside it."""
+    import duckdb
+
+    from orchestration import paths
+    from orchestration.core.ingest import verdicts
+    from orchestration.core.ingest.archive import archive_file
+    from orchestration.core.ingest.load import load_file
+    from orchestration.core.ingest.schema import ensure_raw_schema
+    from orchestration.core.reference import load_reference
+    from orchestration.core.submission.validate import validate_file
+
+    source, size = _one_file(work)
+    reference = load_reference()  # read once per process in production too
+    (entry, _), archive_seconds = _timed(lambda: archive_file(source))
+    verdicts.clear_cache()  # a verdict cached while archiving would double the peak memory
+    verdict, validate_seconds = _timed(
+        lambda: validate_file(entry.path, reference=reference, today=entry.received_at.date())
+    )
+    if verdict.rejections or len(verdict.rows) != size["rows"]:
+        reasons = sorted({r.reason for r in verdict.rejections})
+        raise SystemExit(
+            f"the validator accepted {len(verdict.rows)} of {size['rows']} rows; "
+            f"rejections: {', '.join(reasons) or 'none'}"
+        )
+    paths.home().mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        ensure_raw_schema(con)
+        loads, load_seconds = _timed(lambda: load_file(con, entry, verdict, entry.partitions))
+        rows = con.execute("select count(*) from raw.submission_values").fetchone()[0]
+    if rows != size["rows"]:
+        raise SystemExit(f"raw holds {rows} values, the file has {size['rows']}")
+    return {"seconds": validate_seconds + load_seconds, **size,
+            "breakdown": {"validate": round(validate_seconds, 3), "load": round(load_seconds, 3),
+                          "archive": round(archive_seconds, 3), "partitions": len(loads)}}  # fmt: skip
+
+
+@step
+def validator_baseline(work: Path, plan: dict) -> dict:
+    import duckdb
+
+    source, size = _one_file(work)
+    with duckdb.connect(str(work / "validator" / "plain.duckdb")) as con:
+        _, seconds = _timed(
+            lambda: con.execute(
+                f"create or replace table plain as select * from read_csv(?, header = true, "
+                f"columns = {RAW_COLUMNS})",
+                [str(source)],
+            )
+        )
+        rows = con.execute("select count(*) from plain").fetchone()[0]
+    if rows != size["rows"]:
+        raise SystemExit(f"read_csv loaded {rows} rows, the file has {size['rows']}")
+    return {"seconds": seconds, **size}
+
+
 def _run_breakdown(run_id: str) -> dict:
     """Where a Dagster run's time went: seconds per step, and for each dbt invocation of the run
     dbt's own elapsed time (the rest of the step is parsing, start-up and Dagster's events),
@@ -129,28 +207,32 @@ def _run_breakdown(run_id: str) -> dict:
         for stats in get_instance().get_run_step_stats(run_id)
         if stats.start_time and stats.end_time
     }
-    dbt = {}
-    for path in sorted(
-        (paths.DBT_PROJECT_DIR / "target").glob(f"*-{run_id[:7]}-*/run_results.json")
-    ):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        by_type: dict[str, float] = {}
-        for node in data["results"]:
-            kind = node["unique_id"].split(".")[0]
-            by_type[kind] = by_type.get(kind, 0.0) + node["execution_time"]
-        slowest = sorted(
-            (
-                (node["execution_time"], node["unique_id"].split(".")[-1])
-                for node in data["results"]
-            ),
-            reverse=True,
-        )[:6]
-        dbt[path.parent.name.split("-")[0]] = {
-            "dbt_elapsed": round(data["elapsed_time"], 2),
-            "by_type": {kind: round(seconds, 2) for kind, seconds in sorted(by_type.items())},
-            "slowest": {name: round(seconds, 2) for seconds, name in slowest},
-        }
+    dbt = {
+        path.parent.name.split("-")[0]: _dbt_timings(path)
+        for path in sorted(
+            (paths.DBT_PROJECT_DIR / "target").glob(f"*-{run_id[:7]}-*/run_results.json")
+        )
+    }
     return {"dagster_steps": steps, "dbt": dbt}
+
+
+def _dbt_timings(run_results: Path) -> dict:
+    """dbt's own elapsed time of one invocation (the rest is parsing and start-up), seconds per
+    node type and the slowest nodes."""
+    data = json.loads(run_results.read_text(encoding="utf-8"))
+    by_type: dict[str, float] = {}
+    for node in data["results"]:
+        kind = node["unique_id"].split(".")[0]
+        by_type[kind] = by_type.get(kind, 0.0) + node["execution_time"]
+    slowest = sorted(
+        ((node["execution_time"], node["unique_id"].split(".")[-1]) for node in data["results"]),
+        reverse=True,
+    )[:6]
+    return {
+        "dbt_elapsed": round(data["elapsed_time"], 2),
+        "by_type": {kind: round(seconds, 2) for kind, seconds in sorted(by_type.items())},
+        "slowest": {name: round(seconds, 2) for seconds, name in slowest},
+    }
 
 
 def _run_models(first: str, last: str) -> tuple[object, float]:
@@ -186,42 +268,93 @@ def _failures(run_id: str) -> str:
 @step
 def models_full(work: Path, plan: dict) -> dict:
     """Every partition: the asset decides on a full build (``dbt build`` without month vars)."""
-    import duckdb
-
     from orchestration import paths
     from orchestration.core.ingest.buckets import FIRST_PARTITION, last_partition
 
     job, seconds = _run_models(str(FIRST_PARTITION), str(last_partition()))
-    with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
-        counts = {
+    return {"seconds": seconds, "mart_rows": _mart_rows(paths.warehouse_path()),
+            "breakdown": _run_breakdown(job.run_id)}  # fmt: skip
+
+
+def _mart_rows(warehouse: Path) -> dict[str, int]:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
             name: con.execute(f"select count(*) from marts.{name}").fetchone()[0]
             for name in ("fct_rule_evaluation", "fct_criterion_compliance", "fct_metric_change")
         }
-    return {"seconds": seconds, "mart_rows": counts, "breakdown": _run_breakdown(job.run_id)}
+
+
+def _dbt_env(warehouse: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "WARDSTAT_WAREHOUSE": str(warehouse),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}  # fmt: skip
+
+
+def _dbt_command(work: Path, name: str, *args: str) -> list[str]:
+    """dbt from this venv, writing its target and logs under ``work/name`` (never into the
+    checkout's dbt_project/target, which the engineers' own runs use)."""
+    from orchestration import paths
+
+    return [
+        sys.executable, "-m", "dbt.cli.main", *args,
+        "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
+        "--target-path", str(work / name / "target"), "--log-path", str(work / name / "logs"),
+    ]  # fmt: skip
+
+
+def _production_build_args():
+    """``orchestration.defs.models.args.build_args``, loaded from its file: importing it through
+    its package would load Dagster and dagster-dbt into this step, whose memory is measured."""
+    import importlib.util
+
+    from orchestration import paths
+
+    path = paths.PROJECT_ROOT / "orchestration" / "defs" / "models" / "args.py"
+    spec = importlib.util.spec_from_file_location("wardstat_dbt_args", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build_args
+
+
+@step
+def models_dbt_only(work: Path, plan: dict) -> dict:
+    """The full build models_full makes, as one ``dbt build`` with the production arguments and no
+    Dagster (no partitions, no events, one parse instead of two), on the raw-only copy taken after
+    the ingest. The time includes dbt's start-up and parse, as Dagster's does."""
+    import subprocess
+
+    build_args = _production_build_args()
+    warehouse = work / "dbt" / "warehouse.duckdb"
+    command = _dbt_command(work, "dbt", *build_args(), "--quiet")
+    done, seconds = _timed(
+        lambda: subprocess.run(command, env=_dbt_env(warehouse), capture_output=True, text=True)
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"dbt build failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+    return {"seconds": seconds, "mart_rows": _mart_rows(warehouse), "args": build_args(),
+            "breakdown": {"dbt": _dbt_timings(work / "dbt" / "target" / "run_results.json")}}  # fmt: skip
 
 
 @step
 def models_sql(work: Path, plan: dict) -> dict:
     """The compiled SQL of every model (full-refresh branch) as ``create table … as`` in one DuckDB
     session, on the raw-only copy taken after the ingest."""
-    import os
     import subprocess
 
-    from bench.models_bench import plain_sql
+    from bench.plain_sql import run_compiled
     from orchestration import paths
 
-    target = work / "target"
-    command = [
-        sys.executable, "-m", "dbt.cli.main", "compile", "--full-refresh", "--quiet",
-        "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
-        "--target-path", str(target), "--log-path", str(work / "dbt-logs"),
-    ]  # fmt: skip
-    env = {**os.environ, "WARDSTAT_WAREHOUSE": str(paths.warehouse_path()),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}  # fmt: skip
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    command = _dbt_command(work, "compile", "compile", "--full-refresh", "--quiet")
+    done = subprocess.run(
+        command, env=_dbt_env(paths.warehouse_path()), capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"dbt compile failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
-    seconds = plain_sql(paths.warehouse_path(), work / "sql" / "warehouse.duckdb", target)
+    target = work / "compile" / "target"
+    seconds = run_compiled(paths.warehouse_path(), work / "sql" / "warehouse.duckdb", target)
     return {"seconds": seconds}
 
 

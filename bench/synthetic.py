@@ -152,3 +152,25 @@ def write_country(out_dir: Path, reference: Path, n_old: int, first: str, last: 
         country.bytes += path.stat().st_size
     country.files.sort(key=lambda p: (stamps[p], p.name))
     return country
+
+
+def concatenate(files: list[Path], out: Path, max_rows: int) -> tuple[int, int]:
+    """``files`` (submission CSVs with the same header) joined into one file ``out``, in order, as
+    many whole files as fit in ``max_rows`` (at least one): a big file that is still a valid
+    submission, since every ward × month lives in one file. Dated like the newest file joined, so the
+    validator sees every month as past. Returns (rows, files joined)."""
+    rows = used = 0
+    newest = 0.0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as target:
+        target.write(HEADER)
+        for path in files:
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+            if used and rows + len(lines) > max_rows:
+                break
+            target.writelines(lines)
+            rows += len(lines)
+            used += 1
+            newest = max(newest, path.stat().st_mtime)
+    os.utime(out, (newest, newest))
+    return rows, used

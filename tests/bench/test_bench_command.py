@@ -1,6 +1,7 @@
 """`python -m bench run` end to end at a tiny size: every step runs for real (synthetic reference,
-ingest through Dagster, dbt full and one-month builds, plain SQL, scorecards and bulletins) and
-latest.json / the README table have the promised shape. Timings are written, never asserted."""
+ingest through Dagster, the validator and loader on one big file, dbt full builds through Dagster
+and directly, one-month build, plain SQL, scorecards and bulletins) and latest.json / the README
+table have the promised shape. Timings are written, never asserted."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 from orchestration.paths import PROJECT_ROOT
 
 MEASURES = [
-    "generate", "ingest", "models_full", "models_incremental", "scorecards", "bulletins",
+    "generate", "ingest", "validator", "models_full", "models_dbt_only", "models_incremental",
+    "scorecards", "bulletins",
 ]  # fmt: skip
 KEYS = {
     "name", "what", "size", "seconds", "process_seconds", "baseline", "baseline_seconds", "ratio",
@@ -53,8 +55,28 @@ def test_bench_run_tiny(tmp_path):
         assert m["ratio"] == pytest.approx(m["seconds"] / m["baseline_seconds"], rel=0.01)
     assert by_name["ingest"]["throughput"]["unit"] == "rows/s"
     assert by_name["models_incremental"]["limit"] == 0.1
-    for name in ("ingest", "models_full", "models_incremental"):  # where the time went
-        assert by_name[name]["breakdown"], name
+    for name in ("ingest", "validator", "models_full", "models_dbt_only", "models_incremental"):
+        assert by_name[name]["breakdown"], name  # where the time went
+        assert by_name[name]["baseline_peak_mib"] > 0, name
+
+    # the validator took every row of the whole (tiny) country in one file and loaded them all
+    validator = by_name["validator"]
+    assert validator["size"] == {
+        "rows": data["size"]["rows"],
+        "files_joined": data["size"]["files"],
+    }
+    assert validator["throughput"]["unit"] == "rows/s" and validator["throughput"]["ours"] > 0
+    parts = validator["breakdown"]
+    assert validator["seconds"] == pytest.approx(parts["validate"] + parts["load"], abs=0.002)
+    assert parts["partitions"] == 3  # one ledger row per month in the file
+
+    # dbt alone built the same marts as Dagster's models_job, against the same plain-SQL baseline
+    dbt_only, full = by_name["models_dbt_only"], by_name["models_full"]
+    assert dbt_only["size"]["mart_rows"] == full["size"]["mart_rows"]
+    assert all(n > 0 for n in full["size"]["mart_rows"].values())
+    assert dbt_only["baseline_seconds"] == full["baseline_seconds"]
+    assert dbt_only["breakdown"]["dbt"]["by_type"]["model"] > 0
+    assert "unit_test" not in dbt_only["breakdown"]["dbt"]["by_type"]  # production exclusions
     assert by_name["scorecards"]["size"]["documents"] >= 1
     assert by_name["bulletins"]["size"]["documents"] == 5  # the five cities
 
