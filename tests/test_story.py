@@ -11,19 +11,24 @@ from __future__ import annotations
 import csv
 
 import pytest
+from dagster import AssetKey, DagsterEventType
 
+from orchestration import warehouse
 from orchestration.core.periods import Period, period_range
+from orchestration.defs.ingest.partitions import monthly_partitions
 from orchestration.demo.generate import generate_rows
 from orchestration.demo.story import STORY
 from orchestration.publish import connect_published
-from orchestration.runner import ingest_paths, run_partitioned_job
+from orchestration.runner import get_instance, ingest_paths, run_partitioned_job
 
 WARDS = ("00019", "26776", "00028", "00013")  # 00013 Quán Thánh: an ordinary ward beside them
 MONTHS = [str(p) for p in period_range(Period(2021, 1), Period(2022, 12))]
+LAST_PARTITION = monthly_partitions.get_last_partition_key()
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def full_build(tmp_path_factory):
+    """The story's submissions ingested and every month built: (WARDSTAT_HOME, the models run)."""
     home = tmp_path_factory.mktemp("story")
     mp = pytest.MonkeyPatch()
     mp.setenv("WARDSTAT_HOME", str(home))
@@ -36,12 +41,17 @@ def published(tmp_path_factory):
                 writer.writerow([ward, period, metric, f"{value:g}", ""])
         summary = ingest_paths([submission])
         assert summary.exit_code == 0, summary
-        run = run_partitioned_job("models_job", MONTHS[0], "2026-11")
+        run = run_partitioned_job("models_job", MONTHS[0], LAST_PARTITION)
         assert run.success, run
-        with connect_published() as con:
-            yield con
+        yield home, run
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="module")
+def published(full_build):
+    with connect_published() as con:
+        yield con
 
 
 def scorecard(con, ward_code: str, period: str = STORY.period):
@@ -99,3 +109,88 @@ def test_a_one_month_run_rebuilds_that_month_with_the_same_verdicts(published):
     assert run.success, run
     with connect_published() as fresh:  # the run published a new copy
         assert scorecard(fresh, STORY.near_miss_ward) == before
+
+
+def build_time(home, scope: str):
+    """When ``scope`` (base_models, monthly_models) was last fully built from current inputs."""
+    with warehouse.connect(home / "warehouse.duckdb", read_only=True) as con:
+        return con.execute(
+            "select built_at from meta.build_stamps where scope = ?", [scope]
+        ).fetchone()[0]
+
+
+def base_models_rebuilt(run_id: str) -> bool:
+    """Whether ``run_id`` ran dbt for the base models (a skip records ``rebuilt: false``)."""
+    records = (
+        get_instance()
+        .get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+        .records
+    )
+    dim_ward = [
+        r.event_log_entry.asset_materialization
+        for r in records
+        if r.event_log_entry.asset_materialization.asset_key == AssetKey("dim_ward")
+    ]
+    assert len(dim_ward) == 1, dim_ward
+    rebuilt = dim_ward[0].metadata.get("rebuilt")
+    return rebuilt is None or rebuilt.value is True
+
+
+@pytest.mark.slow
+def test_a_full_build_plans_each_asset_once_for_its_range(full_build):
+    _, run = full_build
+    planned = (
+        get_instance()
+        .get_records_for_run(
+            run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED, limit=5000
+        )
+        .records
+    )
+    keys = [r.event_log_entry.dagster_event.asset_key for r in planned]
+    assert len(keys) == len(set(keys)) > 20  # not one per asset and month
+    subsets = [
+        r.event_log_entry.dagster_event.event_specific_data.partitions_subset for r in planned
+    ]
+    months = [s for s in subsets if s is not None]
+    every_month = len(monthly_partitions.get_partition_keys())
+    assert months and all(len(s) == every_month for s in months)
+
+
+@pytest.mark.slow
+def test_a_one_month_run_leaves_current_base_models_alone_until_they_change(full_build):
+    home, full = full_build
+    assert base_models_rebuilt(full.run_id)
+    base_built, months_built = build_time(home, "base_models"), build_time(home, "monthly_models")
+
+    run = run_partitioned_job("models_job", STORY.period, STORY.period)
+    assert run.success, run
+    assert not base_models_rebuilt(run.run_id)
+    assert build_time(home, "base_models") == base_built
+    assert build_time(home, "monthly_models") == months_built  # one month, not all of them
+
+    # an operator's explicit rebuild
+    forced = run_partitioned_job(
+        "models_job",
+        STORY.period,
+        STORY.period,
+        run_config={"ops": {"base_models": {"config": {"rebuild": True}}}},
+    )
+    assert forced.success and base_models_rebuilt(forced.run_id)
+    assert build_time(home, "base_models") > base_built
+
+    # inputs that no longer match the stamps (as after a reference or dbt edit): the base models
+    # are rebuilt, and so is every month, not only the run's own
+    with connect_published() as before:
+        ward_months_before = ward_months(before)
+    with warehouse.connect(home / "warehouse.duckdb") as con:
+        con.execute("update meta.build_stamps set fingerprint = 'edited'")
+    changed = run_partitioned_job("models_job", STORY.period, STORY.period)
+    assert changed.success and base_models_rebuilt(changed.run_id)
+    assert build_time(home, "monthly_models") > months_built
+    with connect_published() as fresh:
+        assert scorecard(fresh, STORY.near_miss_ward)[:4] == (21, 1, 0, 22)
+        assert ward_months(fresh) == ward_months_before
+
+
+def ward_months(con) -> int:
+    return con.execute("select count(*) from marts.fct_ward_scorecard").fetchone()[0]

@@ -45,6 +45,12 @@
     {%- if bounds is none -%}true{%- else -%}{{ column }} between '{{ bounds[0] }}' and '{{ bounds[1] }}'{%- endif -%}
 {%- endmacro %}
 
+{# The same for a model keyed by period_index (integer months) instead of the period label. #}
+{% macro period_index_filter(column='period_index') -%}
+    {%- set bounds = build_range() -%}
+    {%- if bounds is none -%}true{%- else -%}{{ column }} between {{ period_index("'" ~ bounds[0] ~ "'") }} and {{ period_index("'" ~ bounds[1] ~ "'") }}{%- endif -%}
+{%- endmacro %}
+
 {% macro last_period_var() -%}
     {%- set value = var('last_period', none) -%}
     {%- if value is none or value == '' -%}{{ return(none) }}{%- endif -%}

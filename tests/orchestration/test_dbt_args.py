@@ -59,7 +59,10 @@ def test_grace_period_is_configurable_and_bounded(monkeypatch):
 def test_a_month_also_rebuilds_the_23_months_it_feeds():
     assert affected_range(["2024-05"], "2026-11") == ("2024-05", "2026-04")
     args = build_args(["2024-05"], last_available="2026-11")
-    assert json.loads(args[args.index("--vars") + 1]) == {"period_from": "2024-05", "period_to": "2026-04"}
+    assert json.loads(args[args.index("--vars") + 1]) == {
+        "period_from": "2024-05",
+        "period_to": "2026-04",
+    }
 
 
 def test_the_rebuild_stops_at_the_latest_month_that_exists():

@@ -2,15 +2,22 @@
 
 The incremental facts (and what is built from them) are partitioned by statistical month: a run for
 one month passes that month to dbt, which rebuilds only it. Seeds, staging, intermediate views and
-dimensions are not partitioned: they are rebuilt whole, cheaply, on every run.
+dimensions are not partitioned: a run rebuilds them whole when the reference data, the dbt code or
+the last month changed since their last build, and otherwise records them as current without
+calling dbt. A run for some months builds every month when the stored months were built from other
+reference data or code (``stamps``, decisions in ``plan``).
 """
+
+from graphlib import TopologicalSorter
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration import warehouse
 from orchestration.defs.ingest.partitions import monthly_partitions
+from orchestration.defs.models import plan, stamps
 from orchestration.defs.models.args import affected_range, build_args
-from orchestration.defs.models.project import dbt_project, ensure_manifest
+from orchestration.defs.models.project import dbt_project, ensure_manifest, source_files
 from orchestration.defs.models.translator import WardstatDbtTranslator
 
 POOL = "duckdb_write"  # dbt writes warehouse.duckdb: one writer at a time
@@ -18,16 +25,6 @@ MONTHLY_SELECT = "config.materialized:incremental+"
 TRANSLATOR = WardstatDbtTranslator()
 
 ensure_manifest(dbt_project)
-
-
-def _is_full_range(partition_keys: list[str]) -> bool:
-    """A run over every partition is a full build: cheaper than month-by-month deletes."""
-    all_keys = monthly_partitions.get_partition_keys()
-    return (
-        bool(partition_keys)
-        and partition_keys[0] <= all_keys[0]
-        and (partition_keys[-1] >= all_keys[-1])
-    )
 
 
 @dbt_assets(
@@ -42,8 +39,16 @@ def _is_full_range(partition_keys: list[str]) -> bool:
 )
 def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     keys = sorted(context.partition_keys)
-    if _is_full_range(keys):
-        context.log.info("full build of every month")
+    with warehouse.connect() as con:
+        current = stamps.fingerprint(source_files(dbt_project.project_dir))
+        full_reason = plan.monthly_full_build_reason(
+            keys,
+            monthly_partitions.get_partition_keys(),
+            stamped=stamps.stamped(con, stamps.MONTHLY),
+            current=current,
+        )
+    if full_reason:
+        context.log.info(f"full build of every month: {full_reason}")
         args = build_args()
     else:
         last_available = monthly_partitions.get_last_partition_key()
@@ -53,6 +58,31 @@ def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         )
         args = build_args(keys, last_available=last_available)
     yield from dbt.cli(args, context=context).stream()
+    if full_reason and _selects_all(context):
+        with warehouse.connect() as con:
+            stamps.stamp(con, stamps.MONTHLY, current)
+
+
+def _selects_all(context: dg.AssetExecutionContext) -> bool:
+    """A build of a subset does not vouch for the rest."""
+    return context.selected_asset_keys == set(context.assets_def.keys)
+
+
+class BaseModelsConfig(dg.Config):
+    rebuild: bool = False
+    """Rebuild the base models even when nothing they depend on changed."""
+
+
+def _relations(assets_def: dg.AssetsDefinition, keys) -> list[str]:
+    """``schema.name`` of the tables and views behind ``keys`` (dagster-dbt names them)."""
+    names = (assets_def.get_asset_spec(key).metadata.get("dagster/table_name") for key in keys)
+    return [".".join(name.split(".")[-2:]) for name in names if name]
+
+
+def _in_dependency_order(assets_def: dg.AssetsDefinition, keys) -> list[dg.AssetKey]:
+    """``keys`` upstream first, as Dagster requires a multi-asset to yield them."""
+    graph = {key: assets_def.asset_deps.get(key, set()) & set(keys) for key in keys}
+    return list(TopologicalSorter(graph).static_order())
 
 
 @dbt_assets(
@@ -63,5 +93,27 @@ def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     pool=POOL,
     name="base_models",
 )
-def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: BaseModelsConfig):
+    selected = context.selected_asset_keys
+    with warehouse.connect() as con:
+        current = stamps.fingerprint(source_files(dbt_project.project_dir), stamps.last_month(con))
+        reason = plan.base_rebuild_reason(
+            forced=config.rebuild,
+            stamped=stamps.stamped(con, stamps.BASE),
+            current=current,
+            missing=stamps.missing_relations(con, _relations(context.assets_def, selected)),
+        )
+    if reason is None:
+        context.log.info("base models current: reference data, dbt code and months unchanged")
+        for key in _in_dependency_order(context.assets_def, selected):
+            yield dg.Output(
+                None,
+                output_name=context.assets_def.get_output_name_for_asset_key(key),
+                metadata={"rebuilt": False, "fingerprint": current},
+            )
+        return
+    context.log.info(f"rebuilding the base models: {reason}")
     yield from dbt.cli(build_args(), context=context).stream()
+    if _selects_all(context):
+        with warehouse.connect() as con:
+            stamps.stamp(con, stamps.BASE, current)

@@ -17,16 +17,27 @@ from orchestration import paths
 WATCHED = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
 
 
-def _newest_source_mtime(project_dir: Path) -> float:
-    newest = 0.0
+def source_files(project_dir: Path) -> list[Path]:
+    """Every file that shapes what dbt builds: the project's code and config, and the reference
+    data in force. Sorted, so a hash over them is stable."""
+    files: list[Path] = []
     for name in WATCHED:
         root = project_dir / name
-        candidates = [root] if root.is_file() else root.rglob("*") if root.exists() else []
-        for path in candidates:
-            newest = max(newest, path.stat().st_mtime)
-    for path in paths.reference_dir().rglob("*.csv"):
-        newest = max(newest, path.stat().st_mtime)
-    return newest
+        if root.is_file():
+            files.append(root)
+        elif root.exists():
+            files.extend(path for path in root.rglob("*") if path.is_file())
+    files.extend(paths.reference_dir().rglob("*.csv"))
+    return sorted(files)
+
+
+def _newest_source_mtime(project_dir: Path) -> float:
+    # folders too: deleting a model changes only its folder's mtime
+    folders = [project_dir / name for name in WATCHED if (project_dir / name).is_dir()]
+    folders += [path for root in folders for path in root.rglob("*") if path.is_dir()]
+    return max(
+        (path.stat().st_mtime for path in [*source_files(project_dir), *folders]), default=0.0
+    )
 
 
 def ensure_manifest(project: DbtProject) -> None:
