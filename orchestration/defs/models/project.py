@@ -46,9 +46,9 @@ def ensure_manifest(project: DbtProject) -> None:
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
         project.project_dir
     ):
-        from dagster_dbt import DbtCliResource
+        from orchestration.defs.models.resource import WardstatDbtCliResource
 
-        resource = DbtCliResource(
+        resource = WardstatDbtCliResource(
             project_dir=project,
             profiles_dir=str(project.profiles_dir),
             dbt_executable=dbt_executable(),
