@@ -94,3 +94,79 @@ def test_sql_interactive_session_runs_statements_ended_by_semicolons(wardstat_ho
     )
     assert "answer" in session.stdout and "42" in session.stdout
     assert "│ n " in session.stdout or " n " in session.stdout
+
+
+MONTHLY = frozenset({"marts.fct_monthly"})
+
+
+def _write_monthly(periods: dict[str, int], *, record: tuple | None = ()) -> None:
+    """marts.fct_monthly with ``value`` per period, a whole-copy dimension, and (unless ``record``
+    is ``()``) a logged monthly build of ``record`` = (first, last), (None, None) for all months."""
+    from orchestration.publish import record_month_build
+
+    con = duckdb.connect(str(paths.warehouse_path()))
+    con.execute("create schema if not exists marts")
+    con.execute("create or replace table marts.fct_monthly (period varchar, value integer)")
+    con.executemany("insert into marts.fct_monthly values (?, ?)", list(periods.items()))
+    con.execute("create or replace table marts.dim_small as select ? as n", [sum(periods.values())])
+    if record != ():
+        record_month_build(con, *record)
+    con.close()
+
+
+def _published_rows(table: str) -> list:
+    with connect_published() as con:
+        return con.execute(f"select * from marts.{table} order by all").fetchall()
+
+
+def test_a_monthly_publication_replaces_only_the_months_built_since(wardstat_home):
+    _write_monthly({"2024-01": 1, "2024-02": 2, "2024-03": 3}, record=(None, None))
+    assert publish(by_month=MONTHLY).full_copy
+    # month 2024-03 rebuilt; 2024-01 changed in the warehouse too, but no build logged it, which
+    # proves the publication copied only the logged range
+    _write_monthly({"2024-01": 100, "2024-02": 2, "2024-03": 30}, record=("2024-03", "2024-03"))
+    second = publish(by_month=MONTHLY)
+    assert not second.full_copy and second.months == ("2024-03", "2024-03")
+    assert _published_rows("fct_monthly") == [("2024-01", 1), ("2024-02", 2), ("2024-03", 30)]
+    assert _published_rows("dim_small") == [(132,)]  # other tables are copied whole
+
+    # two builds since the last publication: the union of their months
+    _write_monthly({"2024-01": 100, "2024-02": 20, "2024-03": 30}, record=("2024-02", "2024-02"))
+    _write_monthly({"2024-01": 100, "2024-02": 20, "2024-03": 31}, record=("2024-03", "2024-03"))
+    assert publish(by_month=MONTHLY).months == ("2024-02", "2024-03")
+    assert _published_rows("fct_monthly") == [("2024-01", 1), ("2024-02", 20), ("2024-03", 31)]
+
+    # nothing built since: the monthly table stays as published
+    third = publish(by_month=MONTHLY)
+    assert not third.full_copy and third.months is None
+    assert _published_rows("fct_monthly") == [("2024-01", 1), ("2024-02", 20), ("2024-03", 31)]
+    assert [p.name for p in paths.published_dir().iterdir()] == ["warehouse.duckdb"]
+
+
+def test_a_full_build_or_a_changed_table_gets_a_full_copy(wardstat_home):
+    _write_monthly({"2024-01": 1, "2024-02": 2}, record=(None, None))
+    publish(by_month=MONTHLY)
+    _write_monthly({"2024-01": 5, "2024-02": 6}, record=(None, None))
+    assert publish(by_month=MONTHLY).full_copy
+    assert _published_rows("fct_monthly") == [("2024-01", 5), ("2024-02", 6)]
+
+    con = duckdb.connect(str(paths.warehouse_path()))
+    con.execute("alter table marts.fct_monthly add column note varchar")
+    from orchestration.publish import record_month_build
+
+    record_month_build(con, "2024-02", "2024-02")
+    con.close()
+    assert publish(by_month=MONTHLY).full_copy
+    with connect_published() as published:
+        columns = published.execute("describe marts.fct_monthly").fetchall()
+    assert [c[0] for c in columns] == ["period", "value", "note"]
+
+
+def test_a_publication_from_before_the_build_log_gets_a_full_copy(wardstat_home):
+    _write_monthly({"2024-01": 1}, record=())
+    first = publish(by_month=MONTHLY)  # no build logged at all
+    assert first.full_copy
+    _write_monthly({"2024-01": 2}, record=("2024-01", "2024-01"))
+    # the earlier publication held build 0 (none): the logged build is copied by month
+    assert publish(by_month=MONTHLY).months == ("2024-01", "2024-01")
+    assert _published_rows("fct_monthly") == [("2024-01", 2)]

@@ -19,6 +19,7 @@ from orchestration.defs.models import plan, stamps
 from orchestration.defs.models.args import affected_range, build_args
 from orchestration.defs.models.project import dbt_project, ensure_manifest, source_files
 from orchestration.defs.models.translator import WardstatDbtTranslator
+from orchestration.publish import record_month_build
 
 POOL = "duckdb_write"  # dbt writes warehouse.duckdb: one writer at a time
 MONTHLY_SELECT = "config.materialized:incremental+"
@@ -47,6 +48,7 @@ def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             stamped=stamps.stamped(con, stamps.MONTHLY),
             current=current,
         )
+    first = last = None
     if full_reason:
         context.log.info(f"full build of every month: {full_reason}")
         args = build_args()
@@ -58,8 +60,9 @@ def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         )
         args = build_args(keys, last_available=last_available)
     yield from dbt.cli(args, context=context).stream()
-    if full_reason and _selects_all(context):
-        with warehouse.connect() as con:
+    with warehouse.connect() as con:
+        record_month_build(con, first, last)  # what the next publication must copy
+        if full_reason and _selects_all(context):
             stamps.stamp(con, stamps.MONTHLY, current)
 
 

@@ -8,6 +8,15 @@ from orchestration.publish import publish
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
 
 
+def _monthly_tables() -> frozenset[str]:
+    """``schema.name`` of the marts the monthly models build month by month."""
+    names = (
+        monthly_models.get_asset_spec(key).metadata.get("dagster/table_name")
+        for key in monthly_models.keys
+    )
+    return frozenset(".".join(name.split(".")[-2:]) for name in names if name)
+
+
 def _mart_keys() -> list[dg.AssetKey]:
     keys = []
     for assets_def in (base_models, monthly_models):
@@ -28,13 +37,21 @@ def _mart_keys() -> list[dg.AssetKey]:
     ),
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    publication = publish()
-    context.log.info(f"published {len(publication.tables)} tables to {publication.path}")
+    publication = publish(by_month=_monthly_tables())
+    how = (
+        "a full copy"
+        if publication.full_copy
+        else f"months {publication.months[0]} … {publication.months[1]} replaced"
+        if publication.months
+        else "no month rebuilt since the last publication"
+    )
+    context.log.info(f"published {len(publication.tables)} tables to {publication.path} ({how})")
     return dg.MaterializeResult(
         metadata={
             "path": str(publication.path),
             "data_version": publication.data_version,
             "tables": len(publication.tables),
+            "full_copy": publication.full_copy,
         },
         data_version=dg.DataVersion(publication.data_version),
     )
