@@ -144,7 +144,6 @@ def validator(work: Path, plan: dict) -> dict:
     import duckdb
 
     from orchestration import paths
-    from orchestration.core.ingest import verdicts
     from orchestration.core.ingest.archive import archive_file
     from orchestration.core.ingest.load import load_file
     from orchestration.core.ingest.schema import ensure_raw_schema
@@ -154,7 +153,6 @@ def validator(work: Path, plan: dict) -> dict:
     source, size = _one_file(work)
     reference = load_reference()  # read once per process in production too
     (entry, _), archive_seconds = _timed(lambda: archive_file(source))
-    verdicts.clear_cache()  # a verdict cached while archiving would double the peak memory
     verdict, validate_seconds = _timed(
         lambda: validate_file(entry.path, reference=reference, today=entry.received_at.date())
     )

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import paths
+from orchestration.warehouse import has_table
 
 PUBLISHED_SCHEMAS = ("marts",)
 PUBLICATION_TABLE = "meta.publication"
@@ -54,11 +55,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     Two builds from the same inputs get the same version, so a bulletin can say which data it shows.
     """
     digest = hashlib.sha256()
-    has_raw = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw' and table_name = 'file_period_loads'"
-    ).fetchone()[0]
-    if has_raw:
+    if has_table(con, "raw", "file_period_loads"):
         loads = con.execute(
             "select coalesce(max(load_seq), 0), count(*) from raw.file_period_loads"
         ).fetchone()
@@ -97,18 +94,8 @@ def record_month_build(
     )
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_catalog = ? and table_schema = ? and table_name = ?",
-            [database, schema, name],
-        ).fetchone()[0]
-    )
-
-
 def _last_build(con: duckdb.DuckDBPyConnection, database: str) -> int:
-    if not _has_table(con, database, "meta", "month_builds"):
+    if not has_table(con, "meta", "month_builds", database):
         return 0
     return con.execute(f"select coalesce(max(seq), 0) from {database}.{MONTH_BUILDS}").fetchone()[0]
 
@@ -125,7 +112,7 @@ def _months_since(con, tables, by_month: Collection[str]) -> tuple[str, str] | N
     """What the copy in ``main`` lacks from ``src``: a range of months to replace, None when no
     monthly build happened since, or False when only a full copy will do."""
     here = con.execute("select current_database()").fetchone()[0]
-    if not _has_table(con, here, "meta", "publication"):
+    if not has_table(con, "meta", "publication"):
         return False
     if "month_build_seq" not in {c for c, _ in _columns(con, here, "meta", "publication")}:
         return False
@@ -138,7 +125,7 @@ def _months_since(con, tables, by_month: Collection[str]) -> tuple[str, str] | N
             con, "src", schema, table
         ):
             return False
-    if not _has_table(con, "src", "meta", "month_builds"):
+    if not has_table(con, "meta", "month_builds", "src"):
         return False
     builds = con.execute(
         f"select period_from, period_to from src.{MONTH_BUILDS} where seq > ?", [held]

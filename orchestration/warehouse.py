@@ -36,3 +36,16 @@ def connect(
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 3.0)
+
+
+def has_table(
+    con: duckdb.DuckDBPyConnection, schema: str, name: str, database: str | None = None
+) -> bool:
+    """Whether ``schema.name`` exists in ``database`` (default: the connection's current one)."""
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_catalog = "
+            "coalesce(?, current_database()) and table_schema = ? and table_name = ?",
+            [database, schema, name],
+        ).fetchone()[0]
+    )

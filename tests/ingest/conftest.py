@@ -33,9 +33,6 @@ def query(sql: str, params=None) -> list[tuple]:
 
 @pytest.fixture
 def home(wardstat_home):
-    from orchestration.core.ingest.verdicts import clear_cache
-
-    clear_cache()
     return wardstat_home
 
 

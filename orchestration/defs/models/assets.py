@@ -76,8 +76,10 @@ class BaseModelsConfig(dg.Config):
     """Rebuild the base models even when nothing they depend on changed."""
 
 
-def _relations(assets_def: dg.AssetsDefinition, keys) -> list[str]:
-    """``schema.name`` of the tables and views behind ``keys`` (dagster-dbt names them)."""
+def relations(assets_def: dg.AssetsDefinition, keys=None) -> list[str]:
+    """``schema.name`` of the tables and views behind ``keys`` (default: all of ``assets_def``),
+    as dagster-dbt names them."""
+    keys = assets_def.keys if keys is None else keys
     names = (assets_def.get_asset_spec(key).metadata.get("dagster/table_name") for key in keys)
     return [".".join(name.split(".")[-2:]) for name in names if name]
 
@@ -104,7 +106,7 @@ def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: 
             forced=config.rebuild,
             stamped=stamps.stamped(con, stamps.BASE),
             current=current,
-            missing=stamps.missing_relations(con, _relations(context.assets_def, selected)),
+            missing=stamps.missing_relations(con, relations(context.assets_def, selected)),
         )
     if reason is None:
         context.log.info("base models current: reference data, dbt code and months unchanged")

@@ -2,19 +2,10 @@
 
 import dagster as dg
 
-from orchestration.defs.models.assets import POOL, base_models, monthly_models
+from orchestration.defs.models.assets import POOL, base_models, monthly_models, relations
 from orchestration.publish import publish
 
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
-
-
-def _monthly_tables() -> frozenset[str]:
-    """``schema.name`` of the marts the monthly models build month by month."""
-    names = (
-        monthly_models.get_asset_spec(key).metadata.get("dagster/table_name")
-        for key in monthly_models.keys
-    )
-    return frozenset(".".join(name.split(".")[-2:]) for name in names if name)
 
 
 def _mart_keys() -> list[dg.AssetKey]:
@@ -37,7 +28,7 @@ def _mart_keys() -> list[dg.AssetKey]:
     ),
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    publication = publish(by_month=_monthly_tables())
+    publication = publish(by_month=frozenset(relations(monthly_models)))
     how = (
         "a full copy"
         if publication.full_copy

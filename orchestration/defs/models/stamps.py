@@ -23,6 +23,7 @@ import duckdb
 
 from orchestration import paths
 from orchestration.core.periods import Period
+from orchestration.warehouse import has_table
 
 BASE = "base_models"
 MONTHLY = "monthly_models"
@@ -41,28 +42,18 @@ def fingerprint(files: Iterable[Path], *extra: str) -> str:
     return digest.hexdigest()
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
-
-
 def last_month(con: duckdb.DuckDBPyConnection, today: date | None = None) -> str:
     """The month dim_period runs to: the later of the last closed month and the latest reported."""
     closed = str(Period.last_complete(today or date.today()))
     reported = None
-    if _has_table(con, "raw", "submission_values"):
+    if has_table(con, "raw", "submission_values"):
         reported = con.execute("select max(period) from raw.submission_values").fetchone()[0]
     return max(closed, reported or closed)
 
 
 def stamped(con: duckdb.DuckDBPyConnection, scope: str) -> str | None:
     """The fingerprint of ``scope``'s last successful build in this warehouse, if any."""
-    if not _has_table(con, "meta", "build_stamps"):
+    if not has_table(con, "meta", "build_stamps"):
         return None
     row = con.execute(f"select fingerprint from {TABLE} where scope = ?", [scope]).fetchone()
     return row[0] if row else None
