@@ -85,15 +85,15 @@ def _measure(
         return None if run is None else run.result.get("seconds", run.wall_seconds)
 
     seconds, base_seconds = secs(ours), secs(base)
-    ratio = round(seconds / base_seconds, 3) if seconds and base_seconds else None
+    ratio = round(seconds / base_seconds, 6) if seconds and base_seconds else None
     entry = {
         "name": name,
         "what": what,
         "size": size,
-        "seconds": round(seconds, 3) if seconds is not None else None,
-        "process_seconds": round(ours.wall_seconds, 3) if ours else None,
+        "seconds": round(seconds, 6) if seconds is not None else None,
+        "process_seconds": round(ours.wall_seconds, 6) if ours else None,
         "baseline": baseline,
-        "baseline_seconds": round(base_seconds, 3) if base_seconds is not None else None,
+        "baseline_seconds": round(base_seconds, 6) if base_seconds is not None else None,
         "ratio": ratio,
         "peak_mib": ours.peak_mib if ours else None,
         # CPU seconds of the step's processes (start-up included) and the machine's load when it
