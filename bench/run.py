@@ -220,7 +220,7 @@ def _measures(
     measures = [
         _measure("generate", "synthetic country: reference + submission CSVs",
                  {**data, "files": gen["files"], "mib": gen["mib"]}, steps["generate"]),
-        _measure("ingest", "runner.ingest_paths: archive + validator + Dagster ingest_job",
+        _measure("ingest", "ingest_flow.ingest_paths: archive + validator + Dagster ingest_job",
                  {**data, "files": gen["files"]}, steps.get("ingest"),
                  "duckdb read_csv into a table, same files", steps.get("ingest_baseline"),
                  error=error("ingest", "ingest_baseline"), unit="rows/s", amount=gen["rows"]),

@@ -75,7 +75,7 @@ def ingest(work: Path, plan: dict) -> dict:
 
     import orchestration.definitions  # noqa: F401 - load the code location before timing
     from orchestration import paths
-    from orchestration.runner import ingest_paths
+    from orchestration.ingest_flow import ingest_paths
 
     files = _files(work)
     summary, seconds = _timed(lambda: ingest_paths(files))
@@ -304,17 +304,11 @@ def _dbt_command(work: Path, name: str, *args: str) -> list[str]:
 
 
 def _production_build_args():
-    """``orchestration.defs.models.args.build_args``, loaded from its file: importing it through
-    its package would load Dagster and dagster-dbt into this step, whose memory is measured."""
-    import importlib.util
+    """``orchestration.core.models.args.build_args``: ``core`` loads no Dagster or dagster-dbt
+    into this step, whose memory is measured."""
+    from orchestration.core.models.args import build_args
 
-    from orchestration import paths
-
-    path = paths.PROJECT_ROOT / "orchestration" / "defs" / "models" / "args.py"
-    spec = importlib.util.spec_from_file_location("wardstat_dbt_args", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build_args
+    return build_args
 
 
 @step

@@ -1,30 +1,19 @@
-"""The Dagster code location: every ``orchestration/defs/<domain>`` package's ``defs``, merged.
+"""The Dagster code location: Dagster's own loader builds it from the ``orchestration/defs`` folder
+(``[tool.dg]`` in ``pyproject.toml`` names it).
 
-A domain joins by exposing ``defs = dg.Definitions(...)`` in its ``__init__.py``; nothing here
-needs to change. Domains share resources by importing the same object (see
-``defs/ingest/resources.py``).
+Every module under ``defs/`` is scanned for assets, jobs, sensors and schedules at module scope, and
+``@dg.definitions`` functions add resources (``defs/shared.py``, ``defs/models/resources.py``); a
+new domain is a new folder there, with nothing to register here. Nothing is loaded at import: Dagster
+(or ``orchestration.runner``) calls ``defs()`` when it needs the definitions.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from pathlib import Path
 
 import dagster as dg
 
-from orchestration import defs as _defs_package
 
-
-def _domain_definitions() -> list[dg.Definitions]:
-    found = []
-    for module_info in sorted(pkgutil.iter_modules(_defs_package.__path__), key=lambda m: m.name):
-        if not module_info.ispkg or module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{_defs_package.__name__}.{module_info.name}")
-        domain_defs = getattr(module, "defs", None)
-        if isinstance(domain_defs, dg.Definitions):
-            found.append(domain_defs)
-    return found
-
-
-defs = dg.Definitions.merge(*_domain_definitions())
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

@@ -24,7 +24,10 @@ def connect(
     wait: float = LOCK_WAIT_SECONDS,
     config: dict | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Connect to the warehouse, retrying with back-off while another process holds its lock."""
+    """Connect to the warehouse, retrying with back-off while another process holds its lock.
+
+    DuckDB has no busy timeout (SQLite's ``busy_timeout``) to ask for instead, and a retry library
+    would be a dependency for these few lines: the loop retries only the lock error."""
     target = str(path or paths.warehouse_path())
     deadline = time.monotonic() + wait
     delay = 0.1

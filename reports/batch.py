@@ -31,7 +31,7 @@ class NoPublishedWarehouse(FileNotFoundError):
 
 
 def published_path() -> Path:
-    from orchestration.publish import published_path as path
+    from orchestration.core.publish import published_path as path
 
     return path()
 

@@ -15,11 +15,12 @@ from dagster import AssetKey, DagsterEventType
 
 from orchestration import warehouse
 from orchestration.core.periods import Period, period_range
-from orchestration.defs.ingest.partitions import monthly_partitions
+from orchestration.core.publish import connect_published
+from orchestration.defs.shared import monthly_partitions
 from orchestration.demo.generate import generate_rows
 from orchestration.demo.story import STORY
-from orchestration.publish import connect_published
-from orchestration.runner import get_instance, ingest_paths, run_partitioned_job
+from orchestration.ingest_flow import ingest_paths
+from orchestration.runner import get_instance, run_partitioned_job
 
 WARDS = ("00019", "26776", "00028", "00013")  # 00013 Quán Thánh: an ordinary ward beside them
 MONTHS = [str(p) for p in period_range(Period(2021, 1), Period(2022, 12))]

@@ -1,7 +1,8 @@
 """The ``wardstat`` command.
 
-Each sub-command lives in its own module in this package and exposes ``register(subparsers)``, which
-adds its parser and sets ``func`` (a callable taking the parsed arguments and returning an exit code).
+Each sub-command lives in its own module in this package, listed in ``COMMANDS``, and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` (a callable taking the parsed
+arguments and returning an exit code). A new command is a new module and a line in ``COMMANDS``.
 Modules import heavy libraries (Dagster, dbt, WeasyPrint) inside ``func`` so ``wardstat --help`` and
 ``wardstat check`` start fast.
 """
@@ -9,13 +10,15 @@ Modules import heavy libraries (Dagster, dbt, WeasyPrint) inside ``func`` so ``w
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import pkgutil
 import sys
 import warnings
 
 from orchestration import paths
+from orchestration.cli import check, demo, docs, ingest, report, sql, template, ui
+
+# The sub-commands, in the order `wardstat --help` lists them.
+COMMANDS = (check, ingest, template, demo, report, sql, docs, ui)
 
 DESCRIPTION = (
     "wardstat — kho dữ liệu và báo cáo định kỳ cho mô hình Công an phường điển hình, kiểu mẫu.\n"
@@ -30,19 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        module.register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
 
 
 def _quiet_library_warnings() -> None:
-    """Dagster flags APIs we use on purpose (single-run backfill policies are "beta"); operators
-    should not read that on every run. Problems still surface as errors."""
-    warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    """Dagster flags APIs we use on purpose (single-run backfill policies are "beta", the defs
+    folder loader is "preview"); operators should not read that on every run. Only Dagster's own
+    preview, beta and superseded categories are silenced (as dagster-open-platform does): any
+    other warning, deprecations included, still shows."""
+    # dagster_shared holds the categories without loading Dagster itself (`wardstat check` stays fast)
+    from dagster_shared.utils.warnings import BetaWarning, PreviewWarning, SupersessionWarning
+
+    for category in (BetaWarning, PreviewWarning, SupersessionWarning):
+        warnings.filterwarnings("ignore", category=category)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,7 +47,7 @@ def _generate(ctx: DemoContext) -> str:
 
 
 def _ingest(ctx: DemoContext) -> str:
-    from orchestration.runner import ingest_paths
+    from orchestration.ingest_flow import ingest_paths
 
     summary = ingest_paths(ctx.files, progress=ctx.say)
     ctx.results["ingest"] = summary
@@ -80,7 +80,7 @@ def _fingerprint(ctx: DemoContext, *code_dirs: Path) -> str:
     import hashlib
 
     from orchestration import warehouse
-    from orchestration.publish import data_version
+    from orchestration.core.publish import data_version
 
     digest = hashlib.sha256(repr(_demo_months(ctx)).encode())
     con = warehouse.connect(read_only=True)
@@ -111,7 +111,7 @@ def _reusable(ctx: DemoContext, step: str, fingerprint: str, output: Path) -> bo
 
 def _models(ctx: DemoContext) -> str:
     from orchestration import paths
-    from orchestration.publish import published_path
+    from orchestration.core.publish import published_path
     from orchestration.runner import run_partitioned_job
 
     first, last = _demo_months(ctx)

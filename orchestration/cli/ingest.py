@@ -35,7 +35,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from orchestration.runner import ingest_paths
+    from orchestration.ingest_flow import ingest_paths
 
     console = Console(stderr=True)
     missing = [str(f) for f in args.files if not f.is_file()]

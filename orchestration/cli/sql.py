@@ -75,7 +75,7 @@ def _interactive(con, fmt: str, max_rows: int) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orchestration.publish import connect_published
+    from orchestration.core.publish import connect_published
 
     try:
         con = connect_published()

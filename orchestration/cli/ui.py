@@ -15,8 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-# `dagster dev -m` names the code location after the module
-LOCATION_NAME = "orchestration.definitions"
+# The code location `dagster dev` serves; `dagster dev -m` names the location after the module.
+CODE_LOCATION_MODULE = "orchestration.definitions"
+LOCATION_NAME = CODE_LOCATION_MODULE
 
 
 def register(subparsers) -> None:
@@ -44,7 +45,7 @@ def command(port: int) -> list[str]:
         "dagster",
         "dev",
         "-m",
-        "orchestration.definitions",
+        CODE_LOCATION_MODULE,
         "-d",
         str(paths.PROJECT_ROOT),
         "-h",
@@ -56,9 +57,11 @@ def command(port: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from orchestration import paths
+    from orchestration.defs.models.project import prepare
     from orchestration.runner import prepare_instance_home
 
     home = prepare_instance_home()
+    prepare()  # the dbt manifest the code server loads (parsed only when missing or stale)
     env = {**os.environ, "DAGSTER_HOME": str(home), "WARDSTAT_HOME": str(paths.home())}
     # dagster-dbt looks for `dbt` on PATH; started as `.venv/bin/python -m orchestration.cli` (not
     # through `uv run` or an activated venv) the venv's bin is not there.

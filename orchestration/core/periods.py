@@ -76,10 +76,6 @@ class Period:
         return date(self.year, self.month, CUTOFF_DAY) - timedelta(days=1)
 
     @property
-    def end_exclusive(self) -> date:
-        return date(self.year, self.month, CUTOFF_DAY)
-
-    @property
     def stat_year(self) -> int:
         return self.year
 

@@ -47,7 +47,8 @@ def read_units(reference_dir: Path = REFERENCE_DIR) -> tuple[list[DemoUnit], lis
         code = row["old_ward_code"]
         if len(code) != 5:
             # Island districts with no commune level (Bạch Long Vĩ, Hoàng Sa, Côn Đảo) carry their
-            # 3-digit district code; the validator wants 5-digit ward codes, so they are left out.
+            # 3-digit district code. The validator accepts those codes too; the demo leaves the three
+            # island districts out, so every old unit it generates is a 5-digit ward or commune.
             continue
         if code not in old:
             spec = WardSpec(code, "old", _ward_type(row["old_ward_type"]))

@@ -7,10 +7,10 @@ from datetime import datetime
 import dagster as dg
 import yaml
 
-from orchestration import paths, runner
+from orchestration import ingest_flow, paths, runner
 from orchestration.core.ingest import buckets
 from orchestration.defs.ingest.assets import FILES, REJECTIONS, VALUES
-from orchestration.defs.ingest.partitions import monthly_partitions
+from orchestration.defs.shared import monthly_partitions
 
 from .conftest import WARD, query, write_csv
 
@@ -25,7 +25,7 @@ def test_ingest_materialises_the_raw_assets_for_a_partition_range(home, tmp_path
     lines = [*valid_lines, f"{WARD},2024-06,crime_cases,7,"]
     source = write_csv(tmp_path / "a.csv", lines, received=datetime(2024, 6, 20))
 
-    summary = runner.ingest_paths([source])
+    summary = ingest_flow.ingest_paths([source])
 
     assert [(r.first, r.last, r.success) for r in summary.runs] == [("2024-05", "2024-06", True)]
     (file,) = summary.files
@@ -46,17 +46,17 @@ def test_ingest_materialises_the_raw_assets_for_a_partition_range(home, tmp_path
     assert pool.limit == 1
     assert instance.event_log_storage.get_concurrency_info("duckdb_write").active_slot_count == 0
 
-    again = runner.ingest_paths([source])
+    again = ingest_flow.ingest_paths([source])
     assert again.runs == [] and again.files[0].already_received
     assert query("select count(*) from raw.submission_values") == [(5,)]
 
 
 def test_rejections_and_unreadable_files_set_the_exit_code(home, tmp_path, valid_lines):
     bad = write_csv(tmp_path / "bad.csv", [*valid_lines, f"{WARD},2024-05,no_such_metric,1,"])
-    assert runner.ingest_paths([bad]).exit_code == 1
+    assert ingest_flow.ingest_paths([bad]).exit_code == 1
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a workbook")
-    summary = runner.ingest_paths([junk])
+    summary = ingest_flow.ingest_paths([junk])
     assert summary.exit_code == 2
     assert query(
         "select status, error is not null from raw.submission_files "
@@ -72,9 +72,7 @@ def test_dagster_yaml_limits_the_duckdb_write_pool(home):
     assert (paths.dagster_home() / "dagster.yaml").read_bytes() == paths.DAGSTER_YAML.read_bytes()
     settings = yaml.safe_load(paths.DAGSTER_YAML.read_text())
     assert settings["telemetry"]["enabled"] is False
-    from orchestration.definitions import defs
-
-    ingest = defs.resolve_assets_def(VALUES)
+    ingest = runner.definitions().resolve_assets_def(VALUES)
     assert ingest.op.pool == "duckdb_write"
     assert ingest.backfill_policy == dg.BackfillPolicy.single_run()
 

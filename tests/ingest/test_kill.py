@@ -12,8 +12,7 @@ from datetime import datetime
 import dagster as dg
 import pytest
 
-from orchestration import runner
-from orchestration.core.ingest.load import PAUSE_ENV
+from orchestration import ingest_flow, paths, runner
 
 from .conftest import WARD, query, write_csv
 from .test_load import counts_of_raw
@@ -24,10 +23,10 @@ def test_sigkill_mid_transaction_then_rerun(home, tmp_path, valid_lines):
     lines = [*valid_lines, f"{WARD},2024-06,crime_cases,7,"]
     source = write_csv(tmp_path / "a.csv", lines, received=datetime(2024, 6, 20))
     marker = tmp_path / "paused"
-    env = {**os.environ, PAUSE_ENV: str(marker)}
+    # `wardstat ingest`, with the test's pause installed in the loader (tests/load_pause.py)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", "ingest", str(source)],
-        env=env,
+        [sys.executable, "-m", "tests.load_pause", str(marker), "ingest", str(source)],
+        cwd=paths.PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -47,7 +46,7 @@ def test_sigkill_mid_transaction_then_rerun(home, tmp_path, valid_lines):
     # the load had inserted its values when it was killed: none of it is visible
     assert counts_of_raw() == (0, 0, 0)
 
-    summary = runner.ingest_paths([source])
+    summary = ingest_flow.ingest_paths([source])
 
     assert summary.success and summary.files[0].rows_accepted == 5
     assert query("select period, count(*) from raw.submission_values group by 1 order by 1") == [

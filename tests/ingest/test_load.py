@@ -10,7 +10,7 @@ import pytest
 from orchestration import paths
 from orchestration.core.ingest import load
 from orchestration.core.ingest.archive import archive_file, list_archived
-from orchestration.core.ingest.verdicts import validate_archived
+from orchestration.core.submission.validate import validate_file
 
 from .conftest import OTHER_WARD, WARD, query, write_csv
 
@@ -97,17 +97,17 @@ def test_a_failure_inside_the_transaction_leaves_nothing(home, tmp_path, valid_l
     entry, _ = archive_file(
         write_csv(tmp_path / "a.csv", valid_lines, received=datetime(2024, 5, 16))
     )
-    verdict = validate_archived(entry.path, today=entry.received_at.date())
+    verdict = validate_file(entry.path, today=entry.received_at.date())
 
-    def explode():
+    def explode(*args):
         raise RuntimeError("disk full")
 
-    original = load._pause_if_asked
-    monkeypatch.setattr(load, "_pause_if_asked", explode)
+    original = load._insert_ledger  # the last write before the commit
+    monkeypatch.setattr(load, "_insert_ledger", explode)
     with duckdb.connect(str(paths.warehouse_path())) as con:
         load.ensure_raw_schema(con)
         with pytest.raises(RuntimeError):
             load.load_file(con, entry, verdict, ["2024-05"])
     assert counts_of_raw() == (0, 0, 0)
-    monkeypatch.setattr(load, "_pause_if_asked", original)
+    monkeypatch.setattr(load, "_insert_ledger", original)
     assert [r.rows_loaded for r in _load_all()] == [4]

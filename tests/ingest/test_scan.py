@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import runner
+from orchestration import ingest_flow
 from orchestration.core.ingest import buckets
 from orchestration.core.ingest.archive import archive_file, received_at_of
 from orchestration.core.ingest.scan import scan_file
@@ -157,7 +157,7 @@ def test_ingest_validates_each_file_once(home, tmp_path, monkeypatch, valid_line
     junk.write_bytes(b"not a workbook")
     os.utime(junk, (files[0].stat().st_mtime,) * 2)
 
-    summary = runner.ingest_paths([*files, junk])
+    summary = ingest_flow.ingest_paths([*files, junk])
 
     assert [(r.first, r.last, r.success) for r in summary.runs] == [("2024-05", "2024-06", True)]
     archived = {f"{f.sha256}{Path(f.name).suffix}": f.status for f in summary.files}

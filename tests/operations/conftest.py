@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from orchestration import paths
-from orchestration.cli.ui import LOCATION_NAME
 from orchestration.core.ingest.buckets import TIMEZONE
-from orchestration.core.ingest.load import PAUSE_ENV
+from tests.load_pause import MARKER_ENV
+from tests.operations.paused_ui import PAUSED_LOCATION as LOCATION_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
 HEADER = "ward_code,period,metric_code,value,note"
@@ -208,7 +208,7 @@ def dagster_ui(tmp_path_factory):
         **os.environ,
         "WARDSTAT_HOME": str(home),
         "DAGSTER_HOME": str(home / "dagster"),
-        PAUSE_ENV: str(marker),
+        MARKER_ENV: str(marker),
         "PYTHONUNBUFFERED": "1",
         # as when started as `.venv/bin/python -m orchestration.cli ui`, without `uv run`: the venv's
         # bin (where dagster-dbt finds `dbt`) is not on PATH, and `wardstat ui` must cope
@@ -220,7 +220,8 @@ def dagster_ui(tmp_path_factory):
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", "ui", "--port", str(port)],
+            # `wardstat ui`, serving the code location with the load pause installed
+            [sys.executable, "-m", "tests.operations.paused_ui", "--port", str(port)],
             env=env,
             cwd=paths.PROJECT_ROOT,
             stdout=out,

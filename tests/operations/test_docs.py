@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import paths, runner
+from orchestration import ingest_flow, paths
 from orchestration.cli import main
 from orchestration.core.ingest.schema import ensure_raw_schema
-from orchestration.publish import connect_published, publish
+from orchestration.core.publish import connect_published, publish
 
 from .conftest import dump_dom, page_text, write_csv
 
@@ -84,7 +84,7 @@ def built_home(tmp_path_factory):
             ],
             datetime(2024, 5, 20, 10),
         )
-        assert runner.ingest_paths([source]).success
+        assert ingest_flow.ingest_paths([source]).success
         _dbt_build(root)
         publish()
         yield home

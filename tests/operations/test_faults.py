@@ -32,7 +32,7 @@ RUN_MODELS = (
     "import sys; from orchestration.runner import run_partitioned_job as run; "
     f"sys.exit(0 if run('models_job', '{MONTHS[0]}', '{LAST}').success else 1)"
 )
-INGEST = "import sys; from orchestration.runner import ingest_paths as i; sys.exit(i([sys.argv[1]]).exit_code)"
+INGEST = "import sys; from orchestration.ingest_flow import ingest_paths as i; sys.exit(i([sys.argv[1]]).exit_code)"
 
 
 def write_submission(path: Path, revise: float = 0.0) -> Path:

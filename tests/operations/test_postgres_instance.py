@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 import yaml
 
-from orchestration import paths, runner
+from orchestration import ingest_flow, paths, runner
 
 from .conftest import free_port, write_csv
 from .postgres_server import running_postgres, server_bin_dir
@@ -58,7 +58,7 @@ def test_ingest_runs_are_recorded_in_postgres(wardstat_home, postgres, tmp_path,
         tmp_path / "quan-thanh.csv", ["00013,2024-05,crime_cases,2,"], datetime(2024, 5, 19, 8)
     )
 
-    summary = runner.ingest_paths([source])
+    summary = ingest_flow.ingest_paths([source])
 
     assert summary.success and summary.files[0].rows_accepted == 1
     (run,) = summary.runs

@@ -5,13 +5,18 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from orchestration.definitions import defs
+from orchestration.runner import definitions
 
 POOLED = "duckdb_write"
 
 
 @pytest.fixture(scope="module")
-def graph():
+def defs():
+    return definitions()
+
+
+@pytest.fixture(scope="module")
+def graph(defs):
     return defs.resolve_asset_graph()
 
 
@@ -52,7 +57,7 @@ def test_every_asset_that_writes_the_warehouse_shares_the_pool(graph):
         assert graph.get(asset_key).pools == {POOLED}, asset_key
 
 
-def test_the_monthly_schedule_targets_the_monthly_job():
+def test_the_monthly_schedule_targets_the_monthly_job(defs):
     schedule = defs.resolve_schedule_def("monthly_schedule")
     assert schedule.job_name == "monthly_job"
     assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"

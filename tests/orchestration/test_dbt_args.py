@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from orchestration.defs.models.args import affected_range, build_args, period_vars
-from orchestration.defs.pipeline.schedule import cron_for, grace_days, period_to_run
+from orchestration.core.cycle import BadGracePeriod, grace_days, period_to_run, run_day
+from orchestration.core.models.args import affected_range, build_args, period_vars
 
 
 def test_no_partitions_is_a_plain_build_without_unit_tests():
@@ -29,11 +29,6 @@ def test_a_range_is_passed_sorted_whatever_order_dagster_gives():
     }
 
 
-def test_full_refresh_ignores_partitions_and_keeps_extra_vars():
-    args = build_args(["2024-05"], full_refresh=True, extra_vars={"last_period": "2026-11"})
-    assert args[-3:] == ["--vars", '{"last_period": "2026-11"}', "--full-refresh"]
-
-
 @pytest.mark.parametrize(
     ("scheduled", "expected"),
     [
@@ -48,12 +43,13 @@ def test_the_schedule_runs_the_month_that_just_closed(scheduled, expected):
 
 def test_grace_period_is_configurable_and_bounded(monkeypatch):
     monkeypatch.delenv("WARDSTAT_SUBMISSION_GRACE_DAYS", raising=False)
-    assert grace_days() == 5 and cron_for(5) == "0 6 20 * *"
+    assert grace_days() == 5 and run_day(5) == 20
     monkeypatch.setenv("WARDSTAT_SUBMISSION_GRACE_DAYS", "10")
-    assert cron_for(grace_days()) == "0 6 25 * *"
-    monkeypatch.setenv("WARDSTAT_SUBMISSION_GRACE_DAYS", "20")
-    with pytest.raises(ValueError, match="between 0 and 13"):
-        grace_days()
+    assert run_day(grace_days()) == 25
+    for bad in ("20", "-1", "năm", "5.5"):
+        monkeypatch.setenv("WARDSTAT_SUBMISSION_GRACE_DAYS", bad)
+        with pytest.raises(BadGracePeriod, match=r"từ 0 đến 13.*from 0 to 13"):
+            grace_days()
 
 
 def test_a_month_also_rebuilds_the_23_months_it_feeds():

@@ -6,7 +6,7 @@ from datetime import date
 
 import duckdb
 
-from orchestration.defs.models import plan, stamps
+from orchestration.core.models import plan, stamps
 
 MONTHS = ["2024-01", "2024-02", "2024-03"]
 

@@ -7,7 +7,7 @@ import pytest
 
 from orchestration import paths
 from orchestration.cli import main
-from orchestration.publish import connect_published, publish
+from orchestration.core.publish import connect_published, publish
 
 
 def _write_marts(rows: int) -> None:
@@ -102,7 +102,7 @@ MONTHLY = frozenset({"marts.fct_monthly"})
 def _write_monthly(periods: dict[str, int], *, record: tuple | None = ()) -> None:
     """marts.fct_monthly with ``value`` per period, a whole-copy dimension, and (unless ``record``
     is ``()``) a logged monthly build of ``record`` = (first, last), (None, None) for all months."""
-    from orchestration.publish import record_month_build
+    from orchestration.core.publish import record_month_build
 
     con = duckdb.connect(str(paths.warehouse_path()))
     con.execute("create schema if not exists marts")
@@ -152,7 +152,7 @@ def test_a_full_build_or_a_changed_table_gets_a_full_copy(wardstat_home):
 
     con = duckdb.connect(str(paths.warehouse_path()))
     con.execute("alter table marts.fct_monthly add column note varchar")
-    from orchestration.publish import record_month_build
+    from orchestration.core.publish import record_month_build
 
     record_month_build(con, "2024-02", "2024-02")
     con.close()

@@ -50,7 +50,7 @@ def published_home(wardstat_home, warehouse_file) -> Path:
     """A WARDSTAT_HOME whose published warehouse is the fixture warehouse (city 01)."""
     import shutil
 
-    from orchestration.publish import published_path
+    from orchestration.core.publish import published_path
 
     target = published_path()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,12 +10,9 @@ no executemany).
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -23,12 +20,8 @@ import numpy as np
 from orchestration.core.ingest.archive import ArchivedFile
 from orchestration.core.ingest.buckets import local_now
 from orchestration.core.ingest.schema import ensure_raw_schema
-from orchestration.core.ingest.verdicts import validate_archived
 from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
-
-# Test hook: when set, the loader creates this file inside its open transaction and waits, so a test
-# can kill the process there and check that nothing partial was committed.
-PAUSE_ENV = "WARDSTAT_INGEST_PAUSE_FILE"
+from orchestration.core.submission.validate import validate_file
 
 
 @dataclass(frozen=True)
@@ -66,15 +59,6 @@ def _insert_columns(
         )
     finally:
         con.unregister(view)
-
-
-def _pause_if_asked() -> None:
-    marker = os.environ.get(PAUSE_ENV)
-    if not marker:
-        return
-    Path(marker).write_text(str(os.getpid()))
-    while Path(marker).exists():
-        time.sleep(0.05)
 
 
 def split_by_partition(
@@ -148,19 +132,23 @@ def load_file(
         rejections = [rej for p in todo for rej in parts.get(p, ((), ()))[1]]
         if rejections:
             _insert_rejections(con, entry, rejections, loaded_at)
-        _pause_if_asked()
-        con.executemany(
-            "insert into raw.file_period_loads values (?, ?, ?, ?, ?, ?)",
-            [
-                [r.file_sha256, r.partition, r.load_seq, loaded_at, r.rows_loaded, r.rows_rejected]
-                for r in results
-            ],
-        )
+        _insert_ledger(con, results, loaded_at)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return results
+
+
+def _insert_ledger(con, results: list[LoadResult], loaded_at: datetime) -> None:
+    """The ledger rows, last in the transaction: a rerun trusts them to say what is loaded."""
+    con.executemany(
+        "insert into raw.file_period_loads values (?, ?, ?, ?, ?, ?)",
+        [
+            [r.file_sha256, r.partition, r.load_seq, loaded_at, r.rows_loaded, r.rows_rejected]
+            for r in results
+        ],
+    )
 
 
 def _insert_file_row(con, entry: ArchivedFile, verdict: FileVerdict, loaded_at: datetime) -> None:
@@ -264,7 +252,8 @@ def load_pending(
         todo = [p for p in entry.partitions if p in wanted and (entry.sha256, p) not in done]
         if not todo:
             continue
-        verdict = validate_archived(entry.path, today=entry.received_at.date())
+        # the day received, so a ``future_period`` verdict does not change when the file is reloaded
+        verdict = validate_file(entry.path, today=entry.received_at.date())
         if progress:
             progress(entry, todo)
         results.extend(load_file(con, entry, verdict, todo))

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from orchestration.core.submission import numbers
@@ -25,23 +22,13 @@ from orchestration.core.submission.headers import (
     describe_aliases,
     map_header,
 )
+from orchestration.core.submission.table import Table, cell_period, cell_text, cell_value
+from orchestration.core.submission.template import META_SHEET, read_template_rows
 
 DELIMITERS = {",": numbers.POINT, ";": numbers.COMMA, "\t": numbers.EITHER}
 _DELIMITER_NAMES = {",": "dấu phẩy / comma", ";": "dấu chấm phẩy / semicolon", "\t": "tab"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
-
-
-@dataclass
-class Table:
-    format: str  # csv | xlsx
-    encoding: str | None
-    delimiter: str | None
-    number_style: str
-    columns: dict[str, int]  # contract column → index in cells
-    header: list[str]
-    rows: Iterator[tuple[int, list]]
-    sheet: str | None = None
 
 
 def read_table(data: bytes, name: str | Path = "") -> Table:
@@ -147,42 +134,13 @@ def delimiter_name(delimiter: str | None) -> str:
 # --- workbooks -------------------------------------------------------------------------------
 
 
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, str):
-        return unicodedata.normalize("NFC", cell.strip())
-    if isinstance(cell, bool):
-        return str(cell).upper()
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, datetime | date):
-        return cell.strftime("%Y-%m-%d")
-    return str(cell)
-
-
-def _period_text(cell: object) -> str:
-    # Excel turns a typed 2024-05 into the date 01/05/2024; read it back as the month it was.
-    if isinstance(cell, datetime | date) and cell.day == 1:
-        return f"{cell.year:04d}-{cell.month:02d}"
-    return _text(cell)
-
-
-def _value_cell(cell: object) -> object:
-    if isinstance(cell, bool) or cell is None:
-        return _text(cell)
-    if isinstance(cell, int | float):
-        return float(cell)
-    return _text(cell)
-
-
 def _normalise_cells(raw: tuple, columns: dict[str, int], width: int) -> list:
-    cells: list = [_text(c) for c in raw[:width]]
+    cells: list = [cell_text(c) for c in raw[:width]]
     cells.extend([""] * (width - len(cells)))
     if "period" in columns and columns["period"] < len(raw):
-        cells[columns["period"]] = _period_text(raw[columns["period"]])
+        cells[columns["period"]] = cell_period(raw[columns["period"]])
     if columns["value"] < len(raw):
-        cells[columns["value"]] = _value_cell(raw[columns["value"]])
+        cells[columns["value"]] = cell_value(raw[columns["value"]])
     return cells
 
 
@@ -196,8 +154,6 @@ def read_workbook(data: bytes) -> Table:
             f"Không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx): {error}",
             f"cannot open the Excel file (corrupted or not .xlsx): {error}",
         ) from None
-    from orchestration.core.submission.template import META_SHEET, read_template_rows
-
     if META_SHEET in workbook.sheetnames:
         return read_template_rows(workbook)
     sheets = [workbook.active] + [ws for ws in workbook.worksheets if ws is not workbook.active]
@@ -205,7 +161,7 @@ def read_workbook(data: bytes) -> Table:
         if sheet is None:
             continue
         for row_no, raw in enumerate(sheet.iter_rows(max_row=20, values_only=True), start=1):
-            names = [_text(c) for c in raw]
+            names = [cell_text(c) for c in raw]
             columns = _header_columns(names)
             if all(c in columns for c in REQUIRED):
                 return _plain_sheet(workbook, sheet, row_no, names, columns)

@@ -15,6 +15,7 @@ from orchestration.core import reference as ref
 from orchestration.core.periods import Period
 from orchestration.core.submission import numbers
 from orchestration.core.submission.errors import UnreadableFile
+from orchestration.core.submission.table import Table, cell_text, cell_value
 
 META_SHEET = "_wardstat"
 FORM_ID = "wardstat-report-form"
@@ -167,7 +168,6 @@ def _num(value: float) -> str:
 def read_template_rows(workbook):
     """A filled form → the Table the validator reads (same columns as the long CSV)."""
     from orchestration.core.submission.headers import COLUMNS
-    from orchestration.core.submission.readers import Table, _text, _value_cell
 
     meta = {
         str(row[0]): row[1]
@@ -187,8 +187,8 @@ def read_template_rows(workbook):
             f"Mẫu báo cáo thiếu trang '{sheet_name}'", f"the form has no sheet '{sheet_name}'"
         )
     sheet = workbook[sheet_name]
-    ward_code = _text(meta.get("ward_code"))
-    period = _text(meta.get("period"))
+    ward_code = cell_text(meta.get("ward_code"))
+    period = cell_text(meta.get("period"))
     first_row = int(meta.get("first_row") or FIRST_ROW)
     code_index = _column_index(str(meta.get("code_column") or COLS["code"]))
     value_index = _column_index(str(meta.get("value_column") or COLS["value"]))
@@ -202,11 +202,11 @@ def read_template_rows(workbook):
                 start=first_row,
             ):
                 raw = tuple(raw) + (None,) * (last - len(raw))
-                code = _text(raw[code_index])
-                value = _value_cell(raw[value_index])
+                code = cell_text(raw[code_index])
+                value = cell_value(raw[value_index])
                 if not code or value == "":
                     continue  # a blank value means "not reported", not an error
-                yield row_no, [ward_code, period, code, value, _text(raw[note_index])]
+                yield row_no, [ward_code, period, code, value, cell_text(raw[note_index])]
         finally:
             workbook.close()
 

@@ -4,14 +4,14 @@ import dagster as dg
 
 from orchestration.core.ingest.archive import intake_inbox, list_archived
 from orchestration.core.ingest.load import load_pending
-from orchestration.defs.ingest.partitions import monthly_partitions
-from orchestration.defs.ingest.resources import WarehouseResource
+from orchestration.defs.shared import WRITE_POOL, WarehouseResource, monthly_partitions
 
 VALUES = dg.AssetKey(["raw", "submission_values"])
 FILES = dg.AssetKey(["raw", "submission_files"])
 REJECTIONS = dg.AssetKey(["raw", "submission_rejections"])
 
-_SPECS = [
+# A tuple, not a list: the defs loader would take a module-level list of specs for assets of its own.
+_SPECS = (
     dg.AssetSpec(
         FILES,
         group_name="ingest",
@@ -30,15 +30,15 @@ _SPECS = [
         group_name="ingest",
         description="Mọi dòng bị loại và lý do / every rejected row and why.",
     ),
-]
+)
 
 
 @dg.multi_asset(
-    specs=_SPECS,
+    specs=list(_SPECS),
     name="ingest_submissions",
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool="duckdb_write",
+    pool=WRITE_POOL,
 )
 def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResource):
     """Load every archived file × partition in the run's range that the ledger has not seen.

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.ingest.assets import ingest_submissions
+from orchestration.defs.ingest import assets
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
-    selection=dg.AssetSelection.assets(ingest_submissions),
+    selection=dg.AssetSelection.assets(assets.ingest_submissions),
     executor_def=dg.in_process_executor,
     description="Nạp các tệp số liệu vào raw / load submission files into raw.",
 )

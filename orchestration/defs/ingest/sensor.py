@@ -12,7 +12,9 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.core.ingest.archive import intake_inbox
-from orchestration.defs.ingest.jobs import ingest_job
+
+# the module, not the job: a job imported here would be found twice by the defs loader
+from orchestration.defs.ingest import jobs
 
 
 def run_requests_for(entries) -> list[dg.RunRequest]:
@@ -28,7 +30,7 @@ def run_requests_for(entries) -> list[dg.RunRequest]:
 
 
 @dg.sensor(
-    job=ingest_job,
+    job=jobs.ingest_job,
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Tệp mới trong inbox → nạp / new inbox files → ingest runs.",

@@ -14,18 +14,15 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration import warehouse
-from orchestration.defs.ingest.partitions import monthly_partitions
-from orchestration.defs.models import plan, stamps
-from orchestration.defs.models.args import affected_range, build_args
-from orchestration.defs.models.project import dbt_project, ensure_manifest, source_files
+from orchestration.core.models import plan, stamps
+from orchestration.core.models.args import affected_range, build_args
+from orchestration.core.publish import record_month_build
+from orchestration.defs.models.project import dbt_project
 from orchestration.defs.models.translator import WardstatDbtTranslator
-from orchestration.publish import record_month_build
+from orchestration.defs.shared import WRITE_POOL, monthly_partitions
 
-POOL = "duckdb_write"  # dbt writes warehouse.duckdb: one writer at a time
 MONTHLY_SELECT = "config.materialized:incremental+"
 TRANSLATOR = WardstatDbtTranslator()
-
-ensure_manifest(dbt_project)
 
 
 @dbt_assets(
@@ -35,13 +32,13 @@ ensure_manifest(dbt_project)
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     dagster_dbt_translator=TRANSLATOR,
-    pool=POOL,
+    pool=WRITE_POOL,  # dbt writes warehouse.duckdb: one writer at a time
     name="monthly_models",
 )
 def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     keys = sorted(context.partition_keys)
     with warehouse.connect() as con:
-        current = stamps.fingerprint(source_files(dbt_project.project_dir))
+        current = stamps.fingerprint(stamps.source_files(dbt_project.project_dir))
         full_reason = plan.monthly_full_build_reason(
             keys,
             monthly_partitions.get_partition_keys(),
@@ -59,11 +56,17 @@ def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             f"incremental build of {first} … {last} (the run's months and those they feed)"
         )
         args = build_args(keys, last_available=last_available)
-    yield from dbt.cli(args, context=context).stream()
+    yield from _stream(dbt.cli(args, context=context))
     with warehouse.connect() as con:
         record_month_build(con, first, last)  # what the next publication must copy
         if full_reason and _selects_all(context):
             stamps.stamp(con, stamps.MONTHLY, current)
+
+
+def _stream(invocation):
+    """dbt's events as Dagster results, with each table's row count and column schema attached
+    (dagster-dbt queries them through its dbt adapter once a model is built)."""
+    return invocation.stream().fetch_row_counts().fetch_column_metadata()
 
 
 def _selects_all(context: dg.AssetExecutionContext) -> bool:
@@ -95,13 +98,15 @@ def _in_dependency_order(assets_def: dg.AssetsDefinition, keys) -> list[dg.Asset
     project=dbt_project,
     exclude=MONTHLY_SELECT,
     dagster_dbt_translator=TRANSLATOR,
-    pool=POOL,
+    pool=WRITE_POOL,  # dbt writes warehouse.duckdb: one writer at a time
     name="base_models",
 )
 def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: BaseModelsConfig):
     selected = context.selected_asset_keys
     with warehouse.connect() as con:
-        current = stamps.fingerprint(source_files(dbt_project.project_dir), stamps.last_month(con))
+        current = stamps.fingerprint(
+            stamps.source_files(dbt_project.project_dir), stamps.last_month(con)
+        )
         reason = plan.base_rebuild_reason(
             forced=config.rebuild,
             stamped=stamps.stamped(con, stamps.BASE),
@@ -118,7 +123,7 @@ def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: 
             )
         return
     context.log.info(f"rebuilding the base models: {reason}")
-    yield from dbt.cli(build_args(), context=context).stream()
+    yield from _stream(dbt.cli(build_args(), context=context))
     if _selects_all(context):
         with warehouse.connect() as con:
             stamps.stamp(con, stamps.BASE, current)

@@ -1,8 +1,13 @@
-"""The dbt project as Dagster sees it, with a manifest kept fresh.
+"""The dbt project as Dagster sees it (``DbtProject``), and when its manifest gets (re)built.
 
-dagster-dbt's preparer re-parses only under `dagster dev`; the CLI and tests load the code location
-in-process, so ``ensure_manifest`` re-parses whenever a dbt or reference file is newer than the
-manifest (and on a fresh clone, which has none).
+Nothing here runs at import: the code location loads the manifest that is on disk. Commands that
+run Dagster (``orchestration.runner``, ``wardstat ui``), ``scripts/test`` and the test suite call
+``prepare()`` first, which parses the project through dagster-dbt's public ``DbtCliResource`` when
+the manifest is missing (a fresh clone) or older than a dbt or reference file.
+
+Why not ``DbtProject.prepare_if_dev()``: under ``dagster dev`` it parses on every import, and every
+run worker the daemon starts inherits ``DAGSTER_IS_DEV_CLI``, so each run in the UI would pay a
+``dbt parse`` (11 s measured on these machines) before its first step.
 """
 
 from __future__ import annotations
@@ -10,25 +15,27 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration import paths
+from orchestration.core.models.stamps import WATCHED, source_files
 
-WATCHED = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
+dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
 
 
-def source_files(project_dir: Path) -> list[Path]:
-    """Every file that shapes what dbt builds: the project's code and config, and the reference
-    data in force. Sorted, so a hash over them is stable."""
-    files: list[Path] = []
-    for name in WATCHED:
-        root = project_dir / name
-        if root.is_file():
-            files.append(root)
-        elif root.exists():
-            files.extend(path for path in root.rglob("*") if path.is_file())
-    files.extend(paths.reference_dir().rglob("*.csv"))
-    return sorted(files)
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's venv), found even when the venv's bin
+    is not on PATH (``.venv/bin/wardstat`` run directly, a service manager)."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(dbt_project.profiles_dir),
+        dbt_executable=dbt_executable(),
+    )
 
 
 def _newest_source_mtime(project_dir: Path) -> float:
@@ -40,27 +47,16 @@ def _newest_source_mtime(project_dir: Path) -> float:
     )
 
 
-def ensure_manifest(project: DbtProject) -> None:
-    """Parse the project when its manifest is missing or older than a dbt or reference file."""
+def is_stale(project: DbtProject = dbt_project) -> bool:
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
+    return not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
         project.project_dir
-    ):
-        from orchestration.defs.models.resource import WardstatDbtCliResource
-
-        resource = WardstatDbtCliResource(
-            project_dir=project,
-            profiles_dir=str(project.profiles_dir),
-            dbt_executable=dbt_executable(),
-        )
-        resource.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    )
 
 
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (the project's venv), found even when the venv's bin
-    is not on PATH (``.venv/bin/wardstat`` run directly, a service manager)."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
-
-
-dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
+def prepare(project: DbtProject = dbt_project) -> bool:
+    """Parse the project when its manifest is missing or stale; True when it parsed."""
+    if not is_stale(project):
+        return False
+    dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    return True

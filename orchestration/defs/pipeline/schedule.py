@@ -1,46 +1,32 @@
-"""The monthly schedule: after the 14th (end of the statistical month) plus a grace period for late
-submissions, run the monthly job for the month that just closed."""
+"""The monthly schedule: once the statistical month has closed and the grace period for late
+submissions is over, run the monthly job for the month that just closed.
 
-import os
-from datetime import date
+The schedule ticks at 06:00 on every day a run may fall on (the 15th to the 28th) and runs on the
+one that matches the grace period, read on each tick (``orchestration.core.cycle``): a bad
+``$WARDSTAT_SUBMISSION_GRACE_DAYS`` fails that tick with a message, not the code location.
+"""
 
 import dagster as dg
 
-from orchestration.core.periods import CUTOFF_DAY, Period
+from orchestration.core import cycle
 
-GRACE_ENV = "WARDSTAT_SUBMISSION_GRACE_DAYS"
-DEFAULT_GRACE_DAYS = 5
 TIMEZONE = "Asia/Ho_Chi_Minh"
-
-
-def grace_days() -> int:
-    """Days after the month closes that wards still have to submit (``$WARDSTAT_SUBMISSION_GRACE_DAYS``)."""
-    raw = os.environ.get(GRACE_ENV, "")
-    days = int(raw) if raw.strip() else DEFAULT_GRACE_DAYS
-    if not 0 <= days <= 28 - CUTOFF_DAY:
-        raise ValueError(
-            f"{GRACE_ENV}={days}: the grace period must be between 0 and {28 - CUTOFF_DAY} days "
-            "so the run falls in the same calendar month"
-        )
-    return days
-
-
-def cron_for(grace: int) -> str:
-    """06:00 on the first day after the grace period (the 15th is the first day of the next month)."""
-    return f"0 6 {CUTOFF_DAY + grace} * *"
-
-
-def period_to_run(scheduled: date) -> str:
-    """The statistical month that closed before ``scheduled``."""
-    return str(Period.last_complete(scheduled))
+CRON = f"0 6 {cycle.run_day(0)}-{cycle.run_day(cycle.MAX_GRACE_DAYS)} * *"
 
 
 @dg.schedule(
-    cron_schedule=cron_for(grace_days()),
+    cron_schedule=CRON,
     job_name="monthly_job",
     execution_timezone=TIMEZONE,
     description="Chạy chu trình tháng sau hạn nộp / run the monthly cycle after the submission deadline.",
 )
-def monthly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    period = period_to_run(context.scheduled_execution_time.date())
+def monthly_schedule(context: dg.ScheduleEvaluationContext):
+    scheduled = context.scheduled_execution_time.date()
+    day = cycle.run_day(cycle.grace_days())
+    if scheduled.day != day:
+        return dg.SkipReason(
+            f"chu trình tháng chạy ngày {day} / the monthly cycle runs on day {day} "
+            f"(${cycle.GRACE_ENV})"
+        )
+    period = cycle.period_to_run(scheduled)
     return dg.RunRequest(run_key=f"monthly-{period}", partition_key=period)

@@ -12,8 +12,7 @@ never the warehouse itself: rendering takes no ``duckdb_write`` slot and never b
 import dagster as dg
 
 from orchestration.core.periods import Period
-from orchestration.defs.ingest.partitions import monthly_partitions
-from orchestration.defs.models.publish import PUBLISHED
+from orchestration.defs.shared import PUBLISHED, monthly_partitions
 
 GROUP = "reports"
 CITY_BULLETINS = dg.AssetKey(["reports", "city_bulletins"])

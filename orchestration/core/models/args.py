@@ -40,18 +40,11 @@ PRODUCTION_EXCLUDES = ["--exclude-resource-type", "unit_test"]
 
 
 def build_args(
-    partition_keys: Sequence[str] | None = None,
-    *,
-    last_available: str | None = None,
-    full_refresh: bool = False,
-    extra_vars: dict[str, str] | None = None,
+    partition_keys: Sequence[str] | None = None, *, last_available: str | None = None
 ) -> list[str]:
-    """`dbt build …` for a run: vars for its months, or a full refresh when asked."""
+    """`dbt build …` for a run: vars for its months (none: every month)."""
     args = ["build", *PRODUCTION_EXCLUDES]
-    months = None if full_refresh else partition_keys
-    dbt_vars = {**period_vars(months, last_available), **(extra_vars or {})}
+    dbt_vars = period_vars(partition_keys, last_available)
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
-    if full_refresh:
-        args.append("--full-refresh")
     return args

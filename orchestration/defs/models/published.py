@@ -2,15 +2,16 @@
 
 import dagster as dg
 
-from orchestration.defs.models.assets import POOL, base_models, monthly_models, relations
-from orchestration.publish import publish
+from orchestration.core.publish import publish
 
-PUBLISHED = dg.AssetKey(["published", "warehouse"])
+# the module, not the assets: assets imported here would be found twice by the defs loader
+from orchestration.defs.models import assets
+from orchestration.defs.shared import PUBLISHED, WRITE_POOL
 
 
 def _mart_keys() -> list[dg.AssetKey]:
     keys = []
-    for assets_def in (base_models, monthly_models):
+    for assets_def in (assets.base_models, assets.monthly_models):
         for key in assets_def.keys:
             if assets_def.get_asset_spec(key).group_name == "marts":
                 keys.append(key)
@@ -21,14 +22,14 @@ def _mart_keys() -> list[dg.AssetKey]:
     key=PUBLISHED,
     deps=_mart_keys(),
     group_name="publish",
-    pool=POOL,  # reads warehouse.duckdb, which a writer would lock
+    pool=WRITE_POOL,  # reads warehouse.duckdb, which a writer would lock
     description=(
         "Bản sao chỉ đọc của các bảng marts cho người phân tích / read-only copy of the marts "
         "for analysts ($WARDSTAT_HOME/published/warehouse.duckdb), swapped in atomically."
     ),
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    publication = publish(by_month=frozenset(relations(monthly_models)))
+    publication = publish(by_month=frozenset(assets.relations(assets.monthly_models)))
     how = (
         "a full copy"
         if publication.full_copy

@@ -29,6 +29,23 @@ BASE = "base_models"
 MONTHLY = "monthly_models"
 TABLE = "meta.build_stamps"
 
+# What shapes what dbt builds, besides the reference data: the project's code and config.
+WATCHED = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
+
+
+def source_files(project_dir: Path = paths.DBT_PROJECT_DIR) -> list[Path]:
+    """Every file that shapes what dbt builds: the project's code and config, and the reference
+    data in force. Sorted, so a hash over them is stable."""
+    files: list[Path] = []
+    for name in WATCHED:
+        root = project_dir / name
+        if root.is_file():
+            files.append(root)
+        elif root.exists():
+            files.extend(path for path in root.rglob("*") if path.is_file())
+    files.extend(paths.reference_dir().rglob("*.csv"))
+    return sorted(files)
+
 
 def fingerprint(files: Iterable[Path], *extra: str) -> str:
     """A hash of the files' contents and names (relative to the dbt project, so a moved checkout
