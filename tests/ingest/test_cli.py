@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime
 
 from orchestration import paths
 from orchestration.cli import main
 from orchestration.cli.ui import command
-from orchestration.runner import prepare_instance_home
 
 from .conftest import WARD, query, write_csv
 
@@ -36,20 +33,4 @@ def test_ui_serves_the_code_location_on_localhost(home):
     cmd = command(3999)
     assert cmd[cmd.index("-m", 2) + 1] == "orchestration.definitions"
     assert cmd[cmd.index("-h") + 1] == "127.0.0.1" and cmd[cmd.index("-p") + 1] == "3999"
-    # the code location the UI loads is valid, against the instance the UI uses
-    prepare_instance_home()
-    check = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dagster",
-            "definitions",
-            "validate",
-            "-m",
-            cmd[cmd.index("-m", 2) + 1],
-        ],
-        capture_output=True,
-        text=True,
-        cwd=paths.PROJECT_ROOT,
-    )
-    assert check.returncode == 0, check.stderr
+    # that this module loads and validates: tests/orchestration/test_code_location.py

@@ -22,7 +22,13 @@ from orchestration.core.submission.headers import (
     describe_aliases,
     map_header,
 )
-from orchestration.core.submission.table import Table, cell_period, cell_text, cell_value
+from orchestration.core.submission.table import (
+    Table,
+    cell_period,
+    cell_text,
+    cell_value,
+    workbook_table,
+)
 from orchestration.core.submission.template import META_SHEET, read_template_rows
 
 DELIMITERS = {",": numbers.POINT, ";": numbers.COMMA, "\t": numbers.EITHER}
@@ -185,13 +191,4 @@ def _plain_sheet(workbook, sheet, header_row: int, names: list[str], columns) ->
         finally:
             workbook.close()
 
-    return Table(
-        format="xlsx",
-        encoding=None,
-        delimiter=None,
-        number_style=numbers.EITHER,
-        columns=columns,
-        header=names,
-        rows=rows(),
-        sheet=sheet.title,
-    )
+    return workbook_table(columns, names, rows(), sheet.title)

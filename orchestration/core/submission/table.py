@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from orchestration.core.submission.numbers import EITHER
+
 
 @dataclass
 class Table:
@@ -23,6 +25,14 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list]]
     sheet: str | None = None
+
+
+def workbook_table(
+    columns: dict[str, int], header: list[str], rows: Iterator[tuple[int, list]], sheet: str
+) -> Table:
+    """A table read from a workbook sheet: cells are typed (numbers stay numbers), so either
+    decimal separator may appear in text cells."""
+    return Table("xlsx", None, None, EITHER, columns, header, rows, sheet)
 
 
 def cell_text(cell: object) -> str:

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from orchestration.core import reference as ref
 from orchestration.core.periods import Period
-from orchestration.core.submission import numbers
 from orchestration.core.submission.errors import UnreadableFile
-from orchestration.core.submission.table import Table, cell_text, cell_value
+from orchestration.core.submission.table import cell_text, cell_value, workbook_table
 
 META_SHEET = "_wardstat"
 FORM_ID = "wardstat-report-form"
@@ -210,16 +209,7 @@ def read_template_rows(workbook):
         finally:
             workbook.close()
 
-    return Table(
-        format="xlsx",
-        encoding=None,
-        delimiter=None,
-        number_style=numbers.EITHER,
-        columns={name: i for i, name in enumerate(COLUMNS)},
-        header=list(COLUMNS),
-        rows=rows(),
-        sheet=sheet_name,
-    )
+    return workbook_table({name: i for i, name in enumerate(COLUMNS)}, list(COLUMNS), rows(), sheet_name)
 
 
 def _column_index(letters: str) -> int:
