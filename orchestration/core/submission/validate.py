@@ -101,7 +101,7 @@ def validate_bytes(
                 gc.enable()
     except UnreadableFile as error:
         return verdict.refuse(error.vi, error.en, error.reason)
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError, MemoryError) as error:
+    except Exception as error:  # noqa: BLE001 (any library error on any bytes: a verdict)
         # A library met something no reader rule foresaw: the file is refused with a reason
         # (never a traceback that would stop the other files of the run).
         return verdict.refuse(*unexpected(error))
