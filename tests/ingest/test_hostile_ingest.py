@@ -238,3 +238,32 @@ def test_fuzz_ingest_loader_records_every_broken_file(home, broken_files):
     assert recorded == {e.sha256 for e in entries}
     assert len(entries) > 150  # a few mutations may coincide; most are distinct files
     assert "unreadable" in statuses and statuses & {"rejected", "partially_rejected"}
+
+
+def test_future_and_received_at_judged_on_arrival_not_mtime(home, tmp_path, valid_lines, capsys):
+    """A future month with a future mtime is still future; an old mtime makes nothing future or
+    late: the verdict of `check` today and of the load are the same."""
+    from datetime import datetime, timedelta
+
+    from orchestration.core.ingest.buckets import local_now
+    from orchestration.core.periods import Period
+
+    future = Period.containing(local_now().date() + timedelta(days=62))
+    ahead = write_csv(
+        tmp_path / "ahead.csv", [f"00004,{future},crime_cases,1,"], received=datetime(2030, 1, 1)
+    )
+    old = write_csv(tmp_path / "old.csv", valid_lines, received=datetime(2019, 1, 1))
+    assert main(["check", str(ahead)]) == 1
+    assert "[future_period]" in capsys.readouterr().out
+    before = local_now()
+    for path in (ahead, old):
+        archive_file(path)
+    entries = list_archived()
+    assert all(before <= e.received_at <= local_now() for e in entries)
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        load_pending(con, entries, sorted({p for e in entries for p in e.partitions}))
+        status = dict(
+            con.execute("select original_name, status from raw.submission_files").fetchall()
+        )
+    assert status == {"ahead.csv": "rejected", "old.csv": "loaded"}
+    assert query("select reason from raw.submission_rejections") == [("future_period",)]
