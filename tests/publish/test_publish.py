@@ -67,8 +67,10 @@ def test_sql_command_prints_rows_and_refuses_writes(wardstat_home, capsys):
     publish()
     assert main(["sql", "select sum(criteria_met) as total from marts.fct_ward_scorecard"]) == 0
     assert "44" in capsys.readouterr().out
-    assert main(["sql", "drop table marts.fct_ward_scorecard"]) == 1
-    assert "read-only" in capsys.readouterr().err
+    assert main(["sql", "drop table marts.fct_ward_scorecard"]) == 2
+    assert "read queries only" in capsys.readouterr().err
+    assert main(["sql", "select no_such_column from marts.fct_ward_scorecard"]) == 1
+    assert "SQL error" in capsys.readouterr().err
     with connect_published() as con:
         assert con.execute("select count(*) from marts.fct_ward_scorecard").fetchone() == (2,)
 
