@@ -26,7 +26,9 @@ def published(wardstat_home):
 
 def _live_tables() -> list:
     with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
-        return con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        return con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
 
 
 def test_marts_are_reachable_unqualified(published, capsys):
