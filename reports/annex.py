@@ -20,6 +20,7 @@ import duckdb
 
 from orchestration.core.periods import Period
 from reports import queries
+from reports.files import atomic_target, write_bytes
 from reports.formatting import Formatter
 
 
@@ -90,7 +91,7 @@ def neutralise(value):
 
 def write_csv(tables: dict[str, list[list]], target: Path) -> Path:
     """One CSV: a ``table`` column names the sheet each row belongs to (UTF-8 with BOM for Excel)."""
-    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+    with atomic_target(target) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         for name, rows in tables.items():
             writer.writerow(["table", *(neutralise(v) for v in rows[0])])
@@ -118,8 +119,7 @@ def write_xlsx(tables: dict[str, list[list]], target: Path) -> Path:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()  # unlike save_workbook, leaves `modified` as set
-    target.write_bytes(_fixed_dates(raw.getvalue()))
-    return target
+    return write_bytes(target, _fixed_dates(raw.getvalue()))
 
 
 def _fixed_dates(data: bytes) -> bytes:
