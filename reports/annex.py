@@ -1,14 +1,26 @@
-"""The bulletin's tables as a CSV and an XLSX annex (raw numbers, headers in the report's language)."""
+"""The bulletin's tables as a CSV and an XLSX annex (raw numbers, headers in the report's language).
+
+Notes and names come from ward submissions, and a spreadsheet opening the annex would run a cell
+starting ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return before one) as a formula: a note
+``=HYPERLINK(…)`` became a live link. Per OWASP's CSV-injection guidance every text cell starting
+with one of those characters gets a leading ``'``, in both annexes, and the XLSX writes text cells
+as strings (never a formula) and numbers as numbers. The XLSX bytes are a function of the data:
+fixed document times and zip entry dates, so two renders of the same data are identical.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from orchestration.core.periods import Period
 from reports import queries
+from reports.files import atomic_target, write_bytes
 from reports.formatting import Formatter
 
 
@@ -63,26 +75,60 @@ def annex_tables(
     }
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Any fixed instant will do: the annex says which data it holds, not when it was written.
+FIXED_TIME = datetime(2000, 1, 1)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'``; other values
+    (numbers, booleans, None) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def write_csv(tables: dict[str, list[list]], target: Path) -> Path:
     """One CSV: a ``table`` column names the sheet each row belongs to (UTF-8 with BOM for Excel)."""
-    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+    with atomic_target(target) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         for name, rows in tables.items():
-            writer.writerow(["table", *rows[0]])
+            writer.writerow(["table", *(neutralise(v) for v in rows[0])])
             for row in rows[1:]:
-                writer.writerow([name, *("" if v is None else v for v in row)])
+                writer.writerow([name, *("" if v is None else neutralise(v) for v in row)])
     return target
 
 
 def write_xlsx(tables: dict[str, list[list]], target: Path) -> Path:
     from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
     book.remove(book.active)
     for name, rows in tables.items():
         sheet = book.create_sheet(name[:31])
         for row in rows:
-            sheet.append(row)
+            sheet.append([neutralise(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
         sheet.freeze_panes = "A2"
-    book.save(target)
-    return target
+    book.properties.creator = "wardstat"
+    book.properties.created = book.properties.modified = FIXED_TIME
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()  # unlike save_workbook, leaves `modified` as set
+    return write_bytes(target, _fixed_dates(raw.getvalue()))
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """The same zip with every entry dated ``ZIP_TIME`` (zipfile stamps each with the clock)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            archive.writestr(info, source.read(entry.filename))
+    return out.getvalue()

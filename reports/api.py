@@ -20,8 +20,9 @@ import duckdb
 from orchestration import paths
 from orchestration.core.periods import Period
 from reports import annex, bulletin, queries, scorecard
+from reports.files import write_text
 from reports.formatting import catalog
-from reports.manifest import update_manifest
+from reports.manifest import forget, update_manifest
 from reports.render import html_to_pdf, render_html
 
 BULLETIN_FORMATS = ("html", "pdf", "csv", "xlsx")
@@ -66,6 +67,7 @@ def render_city_bulletin(
     target_dir = period_dir(period, out_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     stem = target_dir / f"bulletin-{city_code}-{period}-{lang}"
+    forget(target_dir, [stem.with_suffix(f".{f}") for f in chosen])
     written: list[Path] = []
     if "html" in chosen or "pdf" in chosen:
         context = bulletin.build_context(con, period, city_code, lang, release, provisional)
@@ -99,13 +101,21 @@ def _render_scorecard_files(
 ) -> list[Path]:
     context = scorecard.build_context(con, period, ward_key, lang, release, provisional)
     html = render_html("scorecard.html.j2", context)
-    stem = target_dir / f"scorecard-{ward_key}-{period}-{lang}"
     written = []
-    if "html" in formats:
-        written.append(_write_text(stem.with_suffix(".html"), html))
-    if "pdf" in formats:
-        written.append(html_to_pdf(html, stem.with_suffix(".pdf")))
+    for target in scorecard_files(target_dir, ward_key, period, lang, formats):
+        if target.suffix == ".html":
+            written.append(_write_text(target, html))
+        else:
+            written.append(html_to_pdf(html, target))
     return written
+
+
+def scorecard_files(
+    target_dir: Path, ward_key: str, period: Period, lang: str, formats: Iterable[str]
+) -> list[Path]:
+    """The files a scorecard render writes (so a run can drop their manifest entries first)."""
+    stem = target_dir / f"scorecard-{ward_key}-{period}-{lang}"
+    return [stem.with_suffix(f".{f}") for f in SCORECARD_FORMATS if f in formats]
 
 
 def _scorecard_dir(period: Period, city_code: str, out_dir: Path | None) -> Path:
@@ -130,6 +140,7 @@ def render_ward_scorecard(
     city_code = queries.ward_scorecard(con, ward_key, period)["city_code"]
     target_dir = _scorecard_dir(period, city_code, out_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
+    forget(period_dir(period, out_dir), scorecard_files(target_dir, ward_key, period, lang, chosen))
     written = _render_scorecard_files(
         con, period, ward_key, lang, chosen, target_dir, release, provisional
     )
@@ -182,6 +193,10 @@ def render_ward_scorecards(
         version = queries.data_version(con, city_code, period)
     target_dir = _scorecard_dir(period, city_code, out_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
+    forget(
+        period_dir(period, out_dir),
+        [f for key in keys for f in scorecard_files(target_dir, key, period, lang, chosen)],
+    )
     workers = workers if workers is not None else min(len(keys), os.cpu_count() or 1)
     if workers <= 1:
         _open_worker(str(db_path))
@@ -212,5 +227,4 @@ def render_ward_scorecards(
 
 
 def _write_text(target: Path, text: str) -> Path:
-    target.write_text(text, encoding="utf-8", newline="\n")
-    return target
+    return write_text(target, text)  # whole or not at all (reports.files)

@@ -18,7 +18,7 @@ import duckdb
 
 from orchestration.core.periods import Period
 from reports import api, queries
-from reports.manifest import update_manifest
+from reports.manifest import forget, update_manifest
 
 # The programme's five centrally-run cities. Before 2025-07 their own (old) wards report under the
 # same codes; the absorbed provinces (Hải Dương 30, Quảng Nam 49, …) get no bulletin of their own.
@@ -142,6 +142,14 @@ def render_scorecards(
         target = api._scorecard_dir(period, city_code, out_dir)
         target.mkdir(parents=True, exist_ok=True)
         tasks += [(key, lang, str(target)) for key in keys for lang in langs]
+    forget(
+        api.period_dir(period, out_dir),
+        [
+            f
+            for key, lang, target in tasks
+            for f in api.scorecard_files(Path(target), key, period, lang, chosen)
+        ],
+    )
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
     if workers == 1:
         _open_worker(str(db_path))

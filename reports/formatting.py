@@ -8,6 +8,7 @@ checks the two catalogs hold exactly the same keys.
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
 from dataclasses import dataclass
@@ -37,6 +38,17 @@ def catalog(lang: str) -> dict[str, str]:
     return json.loads((I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
 
 
+# Babel formats through Decimal, whose default 28-digit context raises InvalidOperation for any
+# value from ~1e27 up (a 1e308 crime count once crashed the scorecard). Finite values are formatted
+# in a context wide enough for every float (max ~309 integer digits); non-finite ones are no figure.
+_WIDE = decimal.Context(prec=400, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+
+
+def _missing(value: float | None) -> bool:
+    """None, NaN and ±inf are shown as the "not available" dash, never as a number."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
 @dataclass(frozen=True)
 class Formatter:
     lang: str
@@ -46,29 +58,31 @@ class Formatter:
         return text.format(**values) if values else text
 
     def num(self, value: float | None, digits: int = 0) -> str:
-        """``1.234,5`` in Vietnamese, ``1,234.5`` in English; None → an em dash."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        """``1.234,5`` in Vietnamese, ``1,234.5`` in English; None, NaN, ±inf → an em dash."""
+        if _missing(value):
             return self.t("na")
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        with decimal.localcontext(_WIDE):
+            return format_decimal(value, format=pattern, locale=self.lang)
 
     def auto(self, value: float | None) -> str:
         """Whole numbers without decimals, others with one (counts stay counts)."""
-        if value is None:
+        if _missing(value):
             return self.t("na")
         return self.num(value, 0 if float(value).is_integer() else 1)
 
     def signed(self, value: float | None, digits: int = 0) -> str:
-        if value is None:
+        if _missing(value):
             return self.t("na")
         text = self.num(abs(value), digits)
         return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
     def pct(self, ratio: float | None, digits: int = 1, signed: bool = False) -> str:
-        if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        if _missing(ratio):
             return self.t("na")
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-        text = format_percent(abs(ratio) if signed else ratio, format=pattern, locale=self.lang)
+        with decimal.localcontext(_WIDE):
+            text = format_percent(abs(ratio) if signed else ratio, format=pattern, locale=self.lang)
         if signed:
             return ("+" if ratio > 0 else "−" if ratio < 0 else "±") + text
         return text

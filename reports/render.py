@@ -65,5 +65,8 @@ def render_html(template: str, context: dict) -> str:
 def html_to_pdf(html: str, target: Path) -> Path:
     import weasyprint  # heavy: imported only when a PDF is asked for
 
-    weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(target)
+    from reports.files import atomic_target
+
+    with atomic_target(target) as temp:
+        weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(temp)
     return target

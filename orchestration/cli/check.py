@@ -41,11 +41,14 @@ def run(args: argparse.Namespace) -> int:
     from orchestration.core.reference import load_reference
     from orchestration.core.submission.report import render_verdict
     from orchestration.core.submission.validate import validate_file
+    from orchestration.terminal import visible
 
     reference = load_reference()
     worst = 0
     for path in args.files:
         verdict = validate_file(path, reference=reference, today=args.today)
-        print(render_verdict(verdict, lang=args.lang))
+        print(
+            visible(render_verdict(verdict, lang=args.lang))
+        )  # names and headers are the sender's
         worst = max(worst, verdict.exit_code)
     return worst

@@ -201,25 +201,28 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from orchestration import paths
+    from orchestration.terminal import markup
 
-    console = Console(soft_wrap=True)  # paths must stay whole to be copied
+    console = Console(soft_wrap=True, emoji=False)  # paths must stay whole to be copied
     ctx = DemoContext(
         today=args.today or date.today(),
         fresh=args.fresh,
         demo_dir=paths.demo_dir(),
         cities=args.city,
     )
-    console.print(f"[bold]wardstat demo[/bold] — WARDSTAT_HOME = {paths.home()}")
+    console.print(f"[bold]wardstat demo[/bold] — WARDSTAT_HOME = {markup(paths.home())}")
     for number, step in enumerate(STEPS, start=1):
         console.rule(f"[{number}/{len(STEPS)}] {step.title}")
         try:
             with console.status(step.title) as status:
-                ctx.say = lambda message, s=status, t=step.title: s.update(f"{t} — {message}")
+                ctx.say = lambda message, s=status, t=step.title: s.update(
+                    f"{t} — {markup(message)}"
+                )
                 summary = step.run(ctx)
         except Exception as error:  # noqa: BLE001 - report which step failed, then stop
-            console.print(f"[red]✗ {step.title}: {error}[/red]")
+            console.print(f"[red]✗ {step.title}: {markup(error)}[/red]")
             return 1
-        console.print(f"[green]✓[/green] {summary}")
+        console.print(f"[green]✓[/green] {markup(summary)}")
     console.rule("Kết quả / results")
     for label, path in (
         ("Tệp mẫu / demo files", paths.demo_dir()),
@@ -229,5 +232,5 @@ def run(args: argparse.Namespace) -> int:
         ("Bản công bố / published", paths.published_dir() / "warehouse.duckdb"),
     ):
         mark = "" if path.exists() else " [dim](chưa có / not yet)[/dim]"
-        console.print(f"  {label}: {path}{mark}")
+        console.print(f"  {label}: {markup(path)}{mark}")
     return 0

@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from orchestration.terminal import visible
+
 SITE_NAME = "index.html"
 
 
@@ -114,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         page = build_docs()
     except RuntimeError as error:
-        print(error, file=sys.stderr)
+        print(visible(error), file=sys.stderr)
         return 2
     print(f"Tài liệu dbt / dbt docs: {page}")
     print(f"Mở / open: {page.as_uri()}")

@@ -36,9 +36,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from orchestration.ingest_flow import ingest_paths
+    from orchestration.terminal import markup
 
-    console = Console(stderr=True)
-    missing = [str(f) for f in args.files if not f.is_file()]
+    console = Console(stderr=True, emoji=False)
+    missing = [markup(f) for f in args.files if not f.is_file()]
     if missing:
         console.print(
             "[red]Không tìm thấy tệp / file not found:[/red] "
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     with console.status("Đang nạp / loading…") as status:
-        summary = ingest_paths(args.files, progress=lambda message: status.update(message))
+        summary = ingest_paths(args.files, progress=lambda message: status.update(markup(message)))
     _print(summary)
     return summary.exit_code
 
@@ -57,7 +58,9 @@ def _print(summary) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    out = Console()
+    from orchestration.terminal import markup
+
+    out = Console(emoji=False)  # every text from a file goes through markup(): shown, not obeyed
     table = Table(title="Kết quả nạp / ingest result")
     for column in (
         "tệp / file",
@@ -74,14 +77,17 @@ def _print(summary) -> None:
         periods = (
             ", ".join(f.periods) if len(f.periods) <= 3 else f"{f.periods[0]} … {f.periods[-1]}"
         )
-        table.add_row(f.name, status, periods, str(f.rows_accepted), str(f.rows_rejected))
+        table.add_row(
+            markup(f.name), status, markup(periods), str(f.rows_accepted), str(f.rows_rejected)
+        )
     out.print(table)
     for f in summary.files:
         if f.error:
-            out.print(f"[red]{f.name}:[/red] {f.error}")
+            out.print(f"[red]{markup(f.name)}:[/red] {markup(f.error)}")
         if f.reasons:
-            reasons = ", ".join(f"{reason} × {n}" for reason, n in f.reasons.items())
-            out.print(f"{f.name}: {reasons} — xem / see `wardstat check {f.name}`")
+            reasons = markup(", ".join(f"{reason} × {n}" for reason, n in f.reasons.items()))
+            name = markup(f.name)
+            out.print(f"{name}: {reasons} — xem / see `wardstat check {name}`")
     for run in summary.runs:
         span = run.first if run.first == run.last else f"{run.first}…{run.last}"
         state = "thành công / success" if run.success else "[red]thất bại / failed[/red]"

@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.terminal import visible
+
 HELP = "dựng bản tin và phiếu điểm của một tháng / render a month's bulletins and scorecards"
 
 
@@ -194,20 +196,20 @@ def run(args: argparse.Namespace) -> int:
         else:
             outcome = run_month(period, args.lang, args.format, args.workers)
     except (PeriodError, ReportInputError, batch.NoPublishedWarehouse) as error:
-        print(f"Lỗi / error: {error}", file=sys.stderr)
+        print(f"Lỗi / error: {visible(error)}", file=sys.stderr)
         return 2
     except RuntimeError as error:
-        print(f"Lỗi / error: {error}", file=sys.stderr)
+        print(f"Lỗi / error: {visible(error)}", file=sys.stderr)
         return 1
     for path in outcome.bulletins:
-        print(path)
+        print(visible(path))
     if outcome.wards:
         if cities or wards:
             for path in outcome.scorecards:
-                print(path)
+                print(visible(path))
         print(
             f"{outcome.wards} phường / wards, {len(outcome.scorecards)} tệp phiếu điểm / "
-            f"scorecard files in {outcome.scorecard_dir}"
+            f"scorecard files in {visible(outcome.scorecard_dir)}"
         )
     if outcome.run_id:
         print(f"Dagster run {outcome.run_id}")

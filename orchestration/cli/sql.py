@@ -1,16 +1,30 @@
-"""`wardstat sql`: query the published warehouse (read-only) and print a table."""
+"""`wardstat sql`: query the published warehouse (read-only, confined) and print a table.
+
+Exit codes: 0 the query ran, 1 the query failed (a SQL error: unknown column, syntax…), 2 bad
+usage: a statement that is not a read query (refused before it runs) or no published copy yet.
+What the session can and cannot do is decided in ``orchestration.sql_sandbox``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from orchestration.terminal import visible
+
 HELP = "truy vấn kho dữ liệu đã công bố (chỉ đọc) / query the published warehouse (read-only)"
 PROMPT = "wardstat> "
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sql", help=HELP, description=HELP)
+    parser = subparsers.add_parser(
+        "sql",
+        help=HELP,
+        description=HELP
+        + "\nExit: 0 xong / done, 1 lỗi SQL / SQL error, 2 câu lệnh bị từ chối hoặc chưa có bản"
+        " công bố / statement refused or nothing published yet.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("query", nargs="?", help="SQL to run; omit for an interactive session")
     parser.add_argument(
         "--format", choices=("table", "csv"), default="table", help="output format (default table)"
@@ -24,32 +38,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _print_result(relation, fmt: str, max_rows: int) -> None:
     if relation is None:  # a statement with no result set
         return
-    if fmt == "csv":
+    if fmt == "csv":  # data for a file or a pipe: written as stored, the csv module quotes it
         import csv
 
         writer = csv.writer(sys.stdout)
         writer.writerow(relation.columns)
         writer.writerows(relation.fetchall())
-    else:
+    else:  # DuckDB's box renderer already shows control characters as escapes (\e, \r)
         relation.show(max_rows=max_rows, max_width=200)
 
 
 def _execute(con, query: str, fmt: str, max_rows: int) -> int:
     import duckdb
 
+    from orchestration.sql_sandbox import RefusedStatement, check, refusal
+
     try:
+        check(con, query)
         _print_result(con.sql(query), fmt, max_rows)
+    except RefusedStatement as exc:
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.PermissionException:  # a query reaching for a file (read_csv, glob, 'x.csv')
+        print(f"Lỗi / Error: {refusal('truy cập tệp / file access')}", file=sys.stderr)
+        return 2
     except duckdb.Error as exc:
-        message = str(exc)
-        if "read-only" in message or "read_only" in message:
-            print(
-                "Lỗi: kho đã công bố chỉ cho phép đọc (SELECT). "
-                "Error: the published warehouse is read-only; only queries are allowed.\n"
-                f"  ({message.splitlines()[0]})",
-                file=sys.stderr,
-            )
-        else:
-            print(f"Lỗi SQL / SQL error: {message}", file=sys.stderr)
+        message = visible(str(exc))
+        print(f"Lỗi SQL / SQL error: {message}", file=sys.stderr)
         return 1
     return 0
 
@@ -75,14 +90,19 @@ def _interactive(con, fmt: str, max_rows: int) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orchestration.core.publish import connect_published
+    from orchestration import sql_sandbox
+    from orchestration.core.publish import published_path
 
-    try:
-        con = connect_published()
-    except FileNotFoundError as exc:
-        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+    path = published_path()
+    if not path.exists():
+        print(
+            f"Lỗi: chưa có bản công bố tại {visible(path)}; chạy `wardstat demo` hoặc dựng mô hình"
+            f" trước.\nError: no published warehouse at {visible(path)}. Run `wardstat demo` (or a"
+            " model build) first.",
+            file=sys.stderr,
+        )
         return 2
-    with con:
+    with sql_sandbox.connect(path) as con:
         if args.query:
             return _execute(con, args.query, args.format, args.max_rows)
         return _interactive(con, args.format, args.max_rows)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from orchestration.terminal import visible
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -24,7 +26,7 @@ def register(subparsers) -> None:
 
 
 def _fail(vi: str, en: str) -> int:
-    print(f"Lỗi: {vi}\nError: {en}", file=sys.stderr)
+    print(visible(f"Lỗi: {vi}\nError: {en}"), file=sys.stderr)
     return 2
 
 
@@ -74,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
             f"tệp ghi ra phải có đuôi .xlsx: {out}", f"the output must end in .xlsx: {out}"
         )
     write_template(ward, period, list(reference.metrics.values()), out)
-    print(f"Đã tạo mẫu / form written: {out} ({ward.name}, {period})")
+    print(visible(f"Đã tạo mẫu / form written: {out} ({ward.name}, {period})"))
     return 0

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import paths
+from orchestration.processes import pid_alive
 from orchestration.warehouse import has_table
 
 PUBLISHED_SCHEMAS = ("marts",)
@@ -151,7 +152,8 @@ def publish(
     warehouse = warehouse or paths.warehouse_path()
     target = target or published_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.duckdb")
+    sweep_staging(target)
+    staging = target.with_name(f".{target.stem}.{os.getpid()}-{uuid.uuid4().hex}.duckdb")
     built_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     try:
         months = False
@@ -217,6 +219,20 @@ def publish(
         full_copy=months is False,
         months=months if isinstance(months, tuple) else None,
     )
+
+
+def sweep_staging(target: Path) -> list[Path]:
+    """Remove the staging files (and their WAL) of publications killed mid-way (``kill -9``
+    skips the ``finally`` that removes them): those whose process is gone, or named the old way
+    without a process id."""
+    removed = []
+    for path in target.parent.glob(f".{target.stem}.*.duckdb*"):
+        owner = path.name.split(".")[2].split("-")[0]
+        if owner.isdigit() and (int(owner) == os.getpid() or pid_alive(int(owner))):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
 
 
 def connect_published(path: Path | None = None) -> duckdb.DuckDBPyConnection:

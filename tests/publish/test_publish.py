@@ -67,8 +67,10 @@ def test_sql_command_prints_rows_and_refuses_writes(wardstat_home, capsys):
     publish()
     assert main(["sql", "select sum(criteria_met) as total from marts.fct_ward_scorecard"]) == 0
     assert "44" in capsys.readouterr().out
-    assert main(["sql", "drop table marts.fct_ward_scorecard"]) == 1
-    assert "read-only" in capsys.readouterr().err
+    assert main(["sql", "drop table marts.fct_ward_scorecard"]) == 2
+    assert "read queries only" in capsys.readouterr().err
+    assert main(["sql", "select no_such_column from marts.fct_ward_scorecard"]) == 1
+    assert "SQL error" in capsys.readouterr().err
     with connect_published() as con:
         assert con.execute("select count(*) from marts.fct_ward_scorecard").fetchone() == (2,)
 
@@ -170,3 +172,35 @@ def test_a_publication_from_before_the_build_log_gets_a_full_copy(wardstat_home)
     # the earlier publication held build 0 (none): the logged build is copied by month
     assert publish(by_month=MONTHLY).months == ("2024-01", "2024-01")
     assert _published_rows("fct_monthly") == [("2024-01", 2)]
+
+
+def test_a_killed_publication_leaves_a_staging_file_the_next_run_removes(wardstat_home):
+    """A real SIGKILL of a publishing process; the next publication sweeps its staging file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _write_marts(3)
+    publish()
+    _write_marts(20_000_000)  # big enough that the copy is still running when killed
+    victim = subprocess.Popen(
+        [sys.executable, "-c", "from orchestration.core.publish import publish; publish()"],
+        env=os.environ.copy(),
+    )
+    try:
+        while victim.poll() is None and not list(paths.published_dir().glob(".warehouse.*")):
+            time.sleep(0.01)
+        assert victim.poll() is None, "the publication finished before it could be killed"
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+    finally:
+        victim.kill()
+    leftovers = list(paths.published_dir().glob(".warehouse.*"))
+    assert leftovers
+    with connect_published() as con:  # the published copy is the old, whole one
+        assert con.execute("select count(*) from marts.fct_ward_scorecard").fetchone() == (3,)
+    _write_marts(4)
+    publish()
+    assert [p.name for p in paths.published_dir().iterdir()] == ["warehouse.duckdb"]
