@@ -28,6 +28,11 @@ class UnknownLanguageError(ValueError):
     pass
 
 
+def _sign(rounded: float) -> str:
+    """The sign of a value as shown: one that rounds to zero is ±, never −0."""
+    return "+" if rounded > 0 else "−" if rounded < 0 else "±"
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
@@ -49,6 +54,8 @@ class Formatter:
         """``1.234,5`` in Vietnamese, ``1,234.5`` in English; None → an em dash."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return self.t("na")
+        if round(value, digits) == 0:
+            value = 0  # −0,0 is not a number a reader can use: a value that rounds to zero is zero
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.lang)
 
@@ -62,16 +69,31 @@ class Formatter:
         if value is None:
             return self.t("na")
         text = self.num(abs(value), digits)
-        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+        return _sign(round(value, digits)) + text
 
     def pct(self, ratio: float | None, digits: int = 1, signed: bool = False) -> str:
         if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
             return self.t("na")
+        if round(ratio * 100, digits) == 0:
+            ratio = 0
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         text = format_percent(abs(ratio) if signed else ratio, format=pattern, locale=self.lang)
         if signed:
-            return ("+" if ratio > 0 else "−" if ratio < 0 else "±") + text
+            return _sign(round(ratio * 100, digits)) + text
         return text
+
+    def percent(self, value: float | None, digits: int = 1, signed: bool = False) -> str:
+        """A number already in percent (the marts' unit: 12.5 → ``12,5%``)."""
+        return self.pct(None if value is None else value / 100, digits, signed)
+
+    def measure(self, value: float | None, unit: str | None, digits: int) -> str:
+        """A value in the unit of a criterion's wording (``96,3%``, ``4,8/1.000 dân``, ``250 m²``)."""
+        if value is None:
+            return self.t("na")
+        if unit == "percent":
+            return self.percent(value, digits)
+        text = self.num(value, digits)
+        return self.t(f"unit.{unit}", value=text) if unit and unit != "count" else text
 
     def day(self, value: date) -> str:
         return format_date(

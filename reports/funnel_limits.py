@@ -1,8 +1,21 @@
-"""Funnel-plot control limits for a rate (Spiegelhalter 2005, Poisson counts).
+"""Funnel-plot control limits for a rate (Spiegelhalter 2005), allowing for overdispersion.
 
 For a unit with population ``n`` the expected count at the overall rate θ is E = θn; the p-limit on its
 count is the Poisson p-quantile interpolated between integers so the curves are smooth, then turned back
 into a rate. 95% and 99.8% limits are p = 0.025/0.975 and 0.001/0.999.
+
+Wards differ for reasons no Poisson model holds (urban centres, markets, transit hubs), so plain
+Poisson limits flag about half a city. The overdispersion is estimated from the wards' own data with
+Spiegelhalter's multiplicative factor: z-scores z_i = (y_i − E_i)/√E_i, winsorised at the 10th and
+90th percentiles so the outliers being looked for do not inflate it, φ = mean(z²). When φ > 1 the limits
+become θ ± z_p·√(φθ/n) (on the rate scale); otherwise the exact Poisson limits stand. Multiplicative
+rather than additive random effects: ward populations span one order of magnitude, not the thousands
+of a hospital comparison where an additive τ² is needed for the largest units; φ keeps the funnel's
+shape, has one parameter a reader can check (printed under the plot), and needs no iteration.
+
+This is the one place the funnel rule lives; the bulletin only formats its result. It is plain Python
+rather than SQL because it needs an interpolated Poisson quantile per plotted population as well as
+per ward, and the chart draws the same curves.
 """
 
 from __future__ import annotations
@@ -11,6 +24,8 @@ import math
 from dataclasses import dataclass
 
 LIMITS = {"95": (0.025, 0.975), "99.8": (0.001, 0.999)}
+NORMAL_Z = {"95": 1.959963984540054, "99.8": 3.090232306167813}
+WINSOR = 0.10  # Spiegelhalter (2005): winsorise 10% at each end before estimating φ
 
 
 def _log_pmf(k: int, mean: float) -> float:
@@ -34,9 +49,16 @@ def poisson_quantile(p: float, mean: float) -> float:
 
 
 def rate_limits(
-    population: float, overall_rate: float, per: float = 10000
+    population: float, overall_rate: float, per: float = 10000, phi: float = 1.0
 ) -> dict[str, tuple[float, float]]:
-    """Lower and upper limits of the rate (per ``per`` residents) for a unit of this population."""
+    """Lower and upper limits of the rate (per ``per`` residents) for a unit of this population;
+    with overdispersion ``phi`` > 1 the normal limits widened by √φ."""
+    if phi > 1.0 and population > 0:
+        spread = math.sqrt(phi * overall_rate * per / population)
+        return {
+            name: (max(0.0, overall_rate - z * spread), overall_rate + z * spread)
+            for name, z in NORMAL_Z.items()
+        }
     expected = overall_rate * population / per
     return {
         name: (
@@ -47,6 +69,25 @@ def rate_limits(
     }
 
 
+def _winsorised(values: list[float], share: float = WINSOR) -> list[float]:
+    ordered = sorted(values)
+    n = len(ordered)
+    lo, hi = ordered[int(math.floor(share * n))], ordered[int(math.ceil((1 - share) * n)) - 1]
+    return [min(max(v, lo), hi) for v in values]
+
+
+def overdispersion(rows: list[dict], overall_rate: float, per: float = 10000) -> float:
+    """Spiegelhalter's φ from winsorised Poisson z-scores (1.0 when there is too little to judge)."""
+    z = []
+    for r in rows:
+        expected = overall_rate * r["population"] / per
+        if expected > 0:
+            z.append((r["value"] - expected) / math.sqrt(expected))
+    if len(z) < 10:  # fewer wards than that cannot estimate a spread
+        return 1.0
+    return sum(v * v for v in _winsorised(z)) / len(z)
+
+
 @dataclass(frozen=True)
 class FunnelPoint:
     key: str
@@ -54,26 +95,38 @@ class FunnelPoint:
     cases: float
     population: float
     rate: float
-    outside: str | None  # "99.8" when beyond the 99.8% limits, "95" beyond 95% only, else None
+    outside: str | None  # "99.8" when beyond the adjusted 99.8% limits, "95" beyond 95% only
     direction: str | None  # "high" | "low"
     is_estimated: bool
+    excess: float | None = None  # cases beyond the 99.8% limit (negative below the lower one)
 
 
-def classify(rows: list[dict], per: float = 10000) -> tuple[float, list[FunnelPoint]]:
-    """The overall rate and every ward's position against the limits."""
+@dataclass(frozen=True)
+class Funnel:
+    overall: float
+    phi: float  # the overdispersion the limits allow for (1.0: plain Poisson)
+    points: list[FunnelPoint]
+
+
+def funnel(rows: list[dict], per: float = 10000) -> Funnel:
+    """The overall rate, the overdispersion and every ward's position against the adjusted limits."""
     usable = [r for r in rows if r["population"] and r["value"] is not None]
     total_pop = sum(r["population"] for r in usable)
     overall = sum(r["value"] for r in usable) / total_pop * per if total_pop else 0.0
+    phi = max(1.0, overdispersion(usable, overall, per))
     points = []
     for r in usable:
         rate = r["value"] / r["population"] * per
-        limits = rate_limits(r["population"], overall, per)
-        outside = direction = None
+        limits = rate_limits(r["population"], overall, per, phi)
+        outside = direction = excess = None
         for name in ("99.8", "95"):
             lo, hi = limits[name]
             if rate > hi or rate < lo:
                 outside, direction = name, "high" if rate > hi else "low"
                 break
+        if outside == "99.8":
+            bound = limits["99.8"][1 if direction == "high" else 0]
+            excess = r["value"] - bound * r["population"] / per
         points.append(
             FunnelPoint(
                 r["ward_key"],
@@ -83,7 +136,14 @@ def classify(rows: list[dict], per: float = 10000) -> tuple[float, list[FunnelPo
                 rate,
                 outside,
                 direction,
-                bool(r.get("is_estimated")),
+                bool(r.get("is_estimated_current", r.get("is_estimated"))),
+                excess,
             )
         )
-    return overall, points
+    return Funnel(overall, phi, points)
+
+
+def classify(rows: list[dict], per: float = 10000) -> tuple[float, list[FunnelPoint]]:
+    """The overall rate and every ward's position against the (adjusted) limits."""
+    result = funnel(rows, per)
+    return result.overall, result.points
