@@ -66,7 +66,7 @@ def build_context(
             overall,
             {"x": fmt.t("funnel.x"), "y": fmt.t("funnel.y"), "title": fmt.t("sec.funnel")},
             fmt.num,
-            result.phi,
+            result.tau2,
         ),
         "mean": fmt.num(overall, 1),
         "phi": fmt.t("funnel.phi", phi=fmt.num(result.phi, 2)) if result.phi > 1 else "",

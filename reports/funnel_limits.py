@@ -5,13 +5,15 @@ count is the Poisson p-quantile interpolated between integers so the curves are 
 into a rate. 95% and 99.8% limits are p = 0.025/0.975 and 0.001/0.999.
 
 Wards differ for reasons no Poisson model holds (urban centres, markets, transit hubs), so plain
-Poisson limits flag about half a city. The overdispersion is estimated from the wards' own data with
-Spiegelhalter's multiplicative factor: z-scores z_i = (y_i − E_i)/√E_i, winsorised at the 10th and
-90th percentiles so the outliers being looked for do not inflate it, φ = mean(z²). When φ > 1 the limits
-become θ ± z_p·√(φθ/n) (on the rate scale); otherwise the exact Poisson limits stand. Multiplicative
-rather than additive random effects: ward populations span one order of magnitude, not the thousands
-of a hospital comparison where an additive τ² is needed for the largest units; φ keeps the funnel's
-shape, has one parameter a reader can check (printed under the plot), and needs no iteration.
+Poisson limits flag about half a city. The overdispersion is estimated from the wards' own data as
+Spiegelhalter (2005) describes: z-scores z_i = (r_i − θ)/s_i with s_i² = θ·per/n_i, winsorised at the
+10th and 90th percentiles so the outliers being looked for do not inflate it, φ = mean(z²). When
+φ > 1 we use his ADDITIVE random-effects form: a between-ward variance of the true rate
+τ² = (Iφ − (I − 1)) / (Σw_i − Σw_i²/Σw_i), w_i = 1/s_i², and limits θ ± z_p·√(s_i² + τ²).
+Additive rather than multiplicative because the excess here is a real difference in the wards' rates
+that does not shrink with population: a multiplicative φ widens every limit by the same factor, too
+little for the large wards (which it would still flag by the dozen) and too much for the small ones.
+With φ ≤ 1 (no overdispersion) the exact Poisson limits stand. φ is printed under the plot.
 
 This is the one place the funnel rule lives; the bulletin only formats its result. It is plain Python
 rather than SQL because it needs an interpolated Poisson quantile per plotted population as well as
@@ -49,12 +51,12 @@ def poisson_quantile(p: float, mean: float) -> float:
 
 
 def rate_limits(
-    population: float, overall_rate: float, per: float = 10000, phi: float = 1.0
+    population: float, overall_rate: float, per: float = 10000, tau2: float = 0.0
 ) -> dict[str, tuple[float, float]]:
     """Lower and upper limits of the rate (per ``per`` residents) for a unit of this population;
-    with overdispersion ``phi`` > 1 the normal limits widened by √φ."""
-    if phi > 1.0 and population > 0:
-        spread = math.sqrt(phi * overall_rate * per / population)
+    with a between-ward variance ``tau2`` > 0 the normal limits θ ± z·√(θ·per/n + τ²)."""
+    if tau2 > 0.0 and population > 0:
+        spread = math.sqrt(overall_rate * per / population + tau2)
         return {
             name: (max(0.0, overall_rate - z * spread), overall_rate + z * spread)
             for name, z in NORMAL_Z.items()
@@ -76,16 +78,26 @@ def _winsorised(values: list[float], share: float = WINSOR) -> list[float]:
     return [min(max(v, lo), hi) for v in values]
 
 
-def overdispersion(rows: list[dict], overall_rate: float, per: float = 10000) -> float:
-    """Spiegelhalter's φ from winsorised Poisson z-scores (1.0 when there is too little to judge)."""
-    z = []
-    for r in rows:
-        expected = overall_rate * r["population"] / per
-        if expected > 0:
-            z.append((r["value"] - expected) / math.sqrt(expected))
-    if len(z) < 10:  # fewer wards than that cannot estimate a spread
-        return 1.0
-    return sum(v * v for v in _winsorised(z)) / len(z)
+def overdispersion(
+    rows: list[dict], overall_rate: float, per: float = 10000
+) -> tuple[float, float]:
+    """Spiegelhalter's φ from winsorised z-scores and the additive τ² it implies (φ = 1, τ² = 0 when
+    there is too little to judge or no overdispersion)."""
+    usable = [r for r in rows if r["population"] > 0]
+    if overall_rate <= 0 or len(usable) < 10:  # fewer wards than that cannot estimate a spread
+        return 1.0, 0.0
+    variances = [overall_rate * per / r["population"] for r in usable]
+    z = [
+        (r["value"] / r["population"] * per - overall_rate) / math.sqrt(v)
+        for r, v in zip(usable, variances, strict=True)
+    ]
+    phi = sum(v * v for v in _winsorised(z)) / len(z)
+    if phi <= 1.0:
+        return 1.0, 0.0
+    weights = [1 / v for v in variances]
+    total = sum(weights)
+    tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (total - sum(w * w for w in weights) / total))
+    return phi, tau2
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,8 @@ class FunnelPoint:
 @dataclass(frozen=True)
 class Funnel:
     overall: float
-    phi: float  # the overdispersion the limits allow for (1.0: plain Poisson)
+    phi: float  # the overdispersion found (1.0: none, plain Poisson limits)
+    tau2: float  # the between-ward variance of the rate the limits allow for
     points: list[FunnelPoint]
 
 
@@ -113,11 +126,11 @@ def funnel(rows: list[dict], per: float = 10000) -> Funnel:
     usable = [r for r in rows if r["population"] and r["value"] is not None]
     total_pop = sum(r["population"] for r in usable)
     overall = sum(r["value"] for r in usable) / total_pop * per if total_pop else 0.0
-    phi = max(1.0, overdispersion(usable, overall, per))
+    phi, tau2 = overdispersion(usable, overall, per)
     points = []
     for r in usable:
         rate = r["value"] / r["population"] * per
-        limits = rate_limits(r["population"], overall, per, phi)
+        limits = rate_limits(r["population"], overall, per, tau2)
         outside = direction = excess = None
         for name in ("99.8", "95"):
             lo, hi = limits[name]
@@ -140,7 +153,7 @@ def funnel(rows: list[dict], per: float = 10000) -> Funnel:
                 excess,
             )
         )
-    return Funnel(overall, phi, points)
+    return Funnel(overall, phi, tau2, points)
 
 
 def classify(rows: list[dict], per: float = 10000) -> tuple[float, list[FunnelPoint]]:

@@ -147,17 +147,17 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
 
 
 def funnel_plot(
-    points: list[FunnelPoint], overall: float, labels: dict[str, str], fmt_num, phi: float = 1.0
+    points: list[FunnelPoint], overall: float, labels: dict[str, str], fmt_num, tau2: float = 0.0
 ) -> Markup:
-    """Rate against population with the 95% and 99.8% limits (widened by the overdispersion
-    ``phi``); outliers are named."""
+    """Rate against population with the 95% and 99.8% limits (widened by the between-ward
+    variance ``tau2`` when the wards are overdispersed); outliers are named."""
     w, h, left, right, top, bottom = 520.0, 260.0, 46.0, 12.0, 12.0, 34.0
     inner_w, inner_h = w - left - right, h - top - bottom
     pop_ticks = nice_ticks(max((p.population for p in points), default=1.0) * 1.05)
     max_pop = pop_ticks[-1]
     min_pop = max_pop * 0.02
     steps = [min_pop + (max_pop - min_pop) * i / 59 for i in range(60)]
-    curves = {pop: rate_limits(pop, overall, phi=phi) for pop in steps}
+    curves = {pop: rate_limits(pop, overall, tau2=tau2) for pop in steps}
     rate_ticks = nice_ticks(
         max(
             [p.rate for p in points] + [curves[steps[len(steps) // 6]]["99.8"][1], overall * 2, 1.0]
