@@ -57,7 +57,8 @@ class Formatter:
         if round(value, digits) == 0:
             value = 0  # −0,0 is not a number a reader can use: a value that rounds to zero is zero
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        # a true minus sign (U+2212), as signed() prints, not Babel's hyphen
+        return format_decimal(value, format=pattern, locale=self.lang).replace("-", "−", 1)
 
     def auto(self, value: float | None) -> str:
         """Whole numbers without decimals, others with one (counts stay counts)."""
