@@ -32,16 +32,16 @@ def annex_tables(
     metrics = queries.metrics(con)
     grid = [[fmt.t("grid.metric"), "metric_code", fmt.t("annex.window"), fmt.t("annex.value"),
              fmt.t("annex.prior"), fmt.t("annex.abs_change"), fmt.t("annex.pct_change"),
-             fmt.t("grid.signal"), "is_estimated"]]  # fmt: skip
+             fmt.t("grid.signal"), "is_estimated_current", "is_estimated_prior"]]  # fmt: skip
     for r in queries.changes(con, "city", city_code, period):
         metric = metrics.get(r["metric_code"])
         if metric is None or metric["kind"] == "stock":
             continue
-        prior = r["value_prior_year"]
-        pct = r["pct_change"] if prior is not None and prior >= 20 else None
-        grid.append([metric[f"name_{lang}"], r["metric_code"], r["window"], r["value"], prior,
-                     r["abs_change"], None if pct is None else round(pct * 100, 1), r["signal"],
-                     bool(r["is_estimated"])])  # fmt: skip
+        pct = r["pct_change"]  # percent, null below a base of 20: the mart's rule
+        grid.append([metric[f"name_{lang}"], r["metric_code"], r["window"], r["value"],
+                     r["value_prior_year"], r["abs_change"], None if pct is None else round(pct, 1),
+                     r["signal"], bool(r["is_estimated_current"]),
+                     bool(r["is_estimated_prior"])])  # fmt: skip
     wards = [[fmt.t("heat.ward"), "ward_key", fmt.t("annex.district"), fmt.t("annex.criteria_met"),
               "criteria_in_force", fmt.t("annex.not_met")]]  # fmt: skip
     for c in queries.ward_scorecards(con, city_code, period):

@@ -161,14 +161,49 @@ def _open_worker(db_path: str) -> None:
 
 
 def _worker_render(args: tuple) -> list[str]:
-    period, ward_keys, lang, formats, target_dir, release, provisional = args
+    period, tasks, formats, release, provisional = args
     written = []
-    for ward_key in ward_keys:
+    for ward_key, lang, target_dir in tasks:
         written += _render_scorecard_files(
             _worker_con, Period.parse(period), ward_key, lang, formats, Path(target_dir),
             release, provisional,
         )  # fmt: skip
     return [str(p) for p in written]
+
+
+def render_scorecard_tasks(
+    db_path: Path,
+    period: Period,
+    tasks: list[tuple[str, str, str]],
+    formats: list[str],
+    workers: int | None = None,
+    release: date | None = None,
+    provisional: bool | None = None,
+) -> list[Path]:
+    """THE scorecard renderer for more than one ward (``render_ward_scorecards`` here and
+    ``batch.render_scorecards`` for the assets and the CLI both call it): ``tasks`` are
+    (ward_key, lang, target_dir); ``workers`` > 1 renders in a spawned process pool, each worker
+    opening the warehouse read-only (so nobody may hold it open for writing meanwhile)."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
+    if workers == 1:
+        _open_worker(str(db_path))
+        try:
+            written = _worker_render((str(period), tasks, formats, release, provisional))
+        finally:
+            _worker_con.close()
+    else:
+        chunks = [tasks[i::workers] for i in range(workers)]
+        # spawn, not fork: a forked DuckDB or WeasyPrint state is not safe to share
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"),
+            initializer=_open_worker, initargs=(str(db_path),),
+        ) as pool:  # fmt: skip
+            results = pool.map(
+                _worker_render,
+                [(str(period), chunk, formats, release, provisional) for chunk in chunks if chunk],
+            )
+            written = [p for chunk in results for p in chunk]
+    return sorted(Path(p) for p in written)
 
 
 def render_ward_scorecards(
@@ -182,8 +217,7 @@ def render_ward_scorecards(
     release: date | None = None,
     provisional: bool | None = None,
 ) -> list[Path]:
-    """Every ward of a city; ``workers`` > 1 renders in a process pool, each worker opening the
-    warehouse read-only (so nobody may hold it open for writing meanwhile)."""
+    """Every ward of a city, through ``render_scorecard_tasks``."""
     period = _period(period)
     catalog(lang)
     chosen = _formats(formats, SCORECARD_FORMATS)
@@ -197,28 +231,10 @@ def render_ward_scorecards(
         period_dir(period, out_dir),
         [f for key in keys for f in scorecard_files(target_dir, key, period, lang, chosen)],
     )
-    workers = workers if workers is not None else min(len(keys), os.cpu_count() or 1)
-    if workers <= 1:
-        _open_worker(str(db_path))
-        try:
-            written = _worker_render((str(period), keys, lang, chosen, str(target_dir),
-                                      release, provisional))  # fmt: skip
-        finally:
-            _worker_con.close()
-    else:
-        chunks = [keys[i::workers] for i in range(workers)]
-        # spawn, not fork: a forked DuckDB or WeasyPrint state is not safe to share
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"),
-            initializer=_open_worker, initargs=(str(db_path),),
-        ) as pool:  # fmt: skip
-            results = pool.map(
-                _worker_render,
-                [(str(period), chunk, lang, chosen, str(target_dir), release, provisional)
-                 for chunk in chunks if chunk],
-            )  # fmt: skip
-            written = [p for chunk in results for p in chunk]
-    paths_written = sorted(Path(p) for p in written)
+    tasks = [(key, lang, str(target_dir)) for key in keys]
+    paths_written = render_scorecard_tasks(
+        db_path, period, tasks, chosen, workers, release, provisional
+    )
     update_manifest(
         period_dir(period, out_dir), paths_written, data_version=version,
         kind="ward_scorecard", period=period, city_code=city_code, lang=lang,

@@ -3,15 +3,13 @@ assets and ``wardstat report`` call.
 
 Everything here opens the published copy read-only, so rendering never waits for the warehouse's
 writer and any number of processes can render at once. Scorecards of every city share one process
-pool (spawned once per month, not once per city), each worker holding its own read-only connection.
+pool (spawned once per month, not once per city) through ``api.render_scorecard_tasks``, the one
+multi-ward renderer, each worker holding its own read-only connection.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -89,28 +87,6 @@ def render_bulletins(
     return written
 
 
-_worker_con: duckdb.DuckDBPyConnection | None = None
-
-
-def _open_worker(db_path: str) -> None:
-    global _worker_con
-    _worker_con = duckdb.connect(db_path, read_only=True)
-
-
-def _render_chunk(args: tuple) -> list[str]:
-    period, tasks, formats = args
-    written: list[str] = []
-    for ward_key, lang, target_dir in tasks:
-        written += map(
-            str,
-            api._render_scorecard_files(
-                _worker_con, Period.parse(period), ward_key, lang, formats, Path(target_dir),
-                None, None,
-            ),
-        )  # fmt: skip
-    return written
-
-
 def render_scorecards(
     db_path: Path,
     period: Period,
@@ -150,23 +126,7 @@ def render_scorecards(
             for f in api.scorecard_files(Path(target), key, period, lang, chosen)
         ],
     )
-    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
-    if workers == 1:
-        _open_worker(str(db_path))
-        try:
-            written = _render_chunk((str(period), tasks, chosen))
-        finally:
-            _worker_con.close()
-    else:
-        chunks = [tasks[i::workers] for i in range(workers)]
-        # spawn, not fork: a forked DuckDB or WeasyPrint state is not safe to share
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"),
-            initializer=_open_worker, initargs=(str(db_path),),
-        ) as pool:  # fmt: skip
-            results = pool.map(_render_chunk, [(str(period), c, chosen) for c in chunks if c])
-            written = [p for chunk in results for p in chunk]
-    files = sorted(Path(p) for p in written)
+    files = api.render_scorecard_tasks(db_path, period, tasks, chosen, workers)
     root = api.period_dir(period, out_dir)
     for city_code in by_city:
         for lang in langs:

@@ -10,10 +10,11 @@ from orchestration.core.periods import Period
 from reports import charts, queries
 from reports.cells import metric_grid
 from reports.formatting import Formatter
-from reports.funnel_limits import classify
+from reports.funnel_limits import funnel as funnel_of
 
 MAX_POINTS = 6
-MAX_NAMES = 8  # wards named in one key point; the sections below list them all
+MAX_NAMES = 5  # wards named in one key point; the sections below list them all
+MAX_HARD = 3  # criteria named as most often missed
 TREND_METRICS = (
     "crime_cases", "crime_serious_cases", "crime_drug_cases",
     "traffic_accidents", "traffic_deaths", "fires",
@@ -24,7 +25,9 @@ KPI_METRICS = (("crime_cases", "kpi.crime"), ("traffic_deaths", "kpi.traffic_dea
 
 
 def is_provisional(con: duckdb.DuckDBPyConnection, period: Period, status: list[dict]) -> bool:
-    """Provisional while late revisions are still likely: the two latest months, or gaps remain."""
+    """Provisional while late revisions are still likely: the two latest months, or gaps remain.
+
+    The one place the rule lives (both documents call it); i14 replaces it with approval state."""
     latest = queries.latest_period(con)
     recent = latest is not None and period >= latest.shift(-1)
     return recent or any(not s["submitted"] for s in status)
@@ -53,26 +56,32 @@ def build_context(
         provisional = is_provisional(con, period, status)
 
     funnel_rows = queries.ward_changes(con, city_code, period, FUNNEL_METRIC, FUNNEL_WINDOW)
-    overall, funnel_points = classify(funnel_rows)
+    result = funnel_of(funnel_rows)
+    overall, funnel_points = result.overall, result.points
+    n_in_force = max((c["criteria_in_force"] or 0 for c in cards), default=0)
+    units = _units(cards)
     funnel = {
         "svg": charts.funnel_plot(
             funnel_points,
             overall,
             {"x": fmt.t("funnel.x"), "y": fmt.t("funnel.y"), "title": fmt.t("sec.funnel")},
             fmt.num,
+            result.tau2,
         ),
         "mean": fmt.num(overall, 1),
+        "phi": fmt.t("funnel.phi", phi=fmt.num(result.phi, 2)) if result.phi > 1 else "",
+        # only the wards beyond the ADJUSTED 99.8% limits are listed, with their excess
         "outside": [
             {
                 "name": p.name,
                 "rate": fmt.num(p.rate, 1) + (" [b]" if p.is_estimated else ""),
                 "cases": fmt.auto(p.cases),
                 "population": fmt.num(p.population),
-                "limit": fmt.t("funnel.outside998" if p.outside == "99.8" else "funnel.outside95"),
+                "limit": fmt.t("funnel.excess", excess=fmt.signed(p.excess, 0)),
                 "direction": p.direction,
             }
-            for p in funnel_points
-            if p.outside
+            for p in sorted(funnel_points, key=lambda q: -abs(q.excess or 0))
+            if p.outside == "99.8"
         ],
     }
 
@@ -87,11 +96,28 @@ def build_context(
         "release": fmt.day(release) if release else fmt.t("na"),
         "provisional": provisional,
         "points": _points(
-            fmt, cards, city_changes, metrics, status, funnel_points, compliance, criterion_names
+            fmt,
+            cards,
+            city_changes,
+            metrics,
+            status,
+            funnel_points,
+            queries.criterion_shares(con, city_code, period),
+            criterion_names,
+            units,
+            n_in_force,
         ),
         "kpis": _kpis(
-            fmt, cards, status, city_changes, queries.city_scorecard(con, city_code, period)
+            fmt,
+            cards,
+            status,
+            city_changes,
+            queries.city_scorecard(con, city_code, period),
+            units,
+            n_in_force,
         ),
+        "heat_title": fmt.t("sec.heatmap", n=n_in_force, units=fmt.t(units)),
+        "unit_column": fmt.t(units.replace("units.w", "units.W")),
         "grid": metric_grid(
             fmt,
             [r for r in city_changes if metrics.get(r["metric_code"], {}).get("kind") != "stock"],
@@ -113,31 +139,68 @@ def _names(fmt, names: list[str]) -> str:
     return fmt.t("points.more", wards=shown, count=fmt.num(len(names) - MAX_NAMES))
 
 
+def _units(cards) -> str:
+    """The catalog key naming the units: "phường" only when no commune (xã) is among them."""
+    types = {c.get("ward_type") for c in cards}
+    return "units.wards" if types <= {"phường", None} else "units.wards_communes"
+
+
 def _points(
-    fmt, cards, city_changes, metrics, status, funnel_points, compliance, names
+    fmt, cards, city_changes, metrics, status, funnel_points, shares, names, units, n
 ) -> list[str]:
+    """At most six main points, most important to the programme first (ONS style): the units at
+    N/N and who came and went; the criteria most often missed; the units one short; public-order and
+    crime changes with a real signal (metrics the catalog lets headline, in its order; volumes never);
+    who has not reported; the wards beyond the adjusted funnel limits. Every rule is the marts'."""
     points = []
-    total = len(cards)
-    at_full = [
-        c for c in cards if c["criteria_in_force"] and c["criteria_met"] == c["criteria_in_force"]
+    unit_word = fmt.t(units)
+    at_full = [c for c in cards if c["is_model_ward"]]
+    text = fmt.t("points.at_22", count=len(at_full), total=len(cards), units=unit_word, n=n)
+    newly = [c["ward_name"] for c in at_full if c["was_model_ward_prev_month"] is False]
+    dropped = [
+        c["ward_name"] for c in cards if not c["is_model_ward"] and c["was_model_ward_prev_month"]
     ]
-    points.append(fmt.t("points.at_22", count=len(at_full), total=total))
-    newly = [
-        c["ward_name"] for c in at_full
-        if c["score_prev_month"] is not None and c["score_prev_month"] < c["criteria_in_force"]
-    ]  # fmt: skip
     if newly:
-        points.append(fmt.t("points.new_22", wards=_names(fmt, newly)))
+        text += " " + fmt.t("points.new_22", n=n, wards=_names(fmt, newly))
+    if dropped:
+        text += " " + fmt.t("points.dropped", n=n, wards=_names(fmt, dropped))
+    points.append(text)
+    hard = sorted(
+        (s for s in shares if s["wards_not_met"]),
+        key=lambda s: (-s["wards_not_met"], s["criterion_code"]),
+    )[:MAX_HARD]
+    if hard:
+        items = "; ".join(
+            fmt.t(
+                "points.hard_item",
+                code=s["criterion_code"],
+                name=names.get(s["criterion_code"], ""),
+                count=fmt.num(s["wards_not_met"]),
+                units=unit_word,
+            )
+            for s in hard
+        )
+        points.append(fmt.t("points.hard", items=items))
+    one_short = [
+        f"{c['ward_name']} ({c['not_met_criterion_codes'][0]})"
+        for c in cards
+        if c["is_one_short"] and c["not_met_criterion_codes"]
+    ]
+    if one_short:
+        shown = "; ".join(one_short[:MAX_NAMES])
+        if len(one_short) > MAX_NAMES:
+            shown = fmt.t("points.more", wards=shown, count=fmt.num(len(one_short) - MAX_NAMES))
+        points.append(fmt.t("points.one_short", items=shown))
     significant = sorted(
         (r for r in city_changes
-         if r["window"] == "month" and r["signal"] in ("up", "down") and r["metric_code"] in metrics),
-        key=lambda r: (-abs(r["z_score"] or 0), r["metric_code"]),
+         if r["window"] == "month" and r["signal"] in ("up", "down")
+         and metrics.get(r["metric_code"], {}).get("may_headline")),
+        key=lambda r: (metrics[r["metric_code"]]["headline_rank"] or 99, -abs(r["z_score"] or 0)),
     )  # fmt: skip
     for r in significant[:2]:
-        prior = r["value_prior_year"]
         change = (
-            fmt.pct(abs(r["pct_change"]), 1)
-            if r["pct_change"] is not None and prior is not None and prior >= 20
+            fmt.percent(abs(r["pct_change"]), 1)
+            if r["pct_change"] is not None  # the mart leaves it null below a base of 20
             else fmt.auto(abs(r["abs_change"]))
         )
         points.append(
@@ -146,24 +209,9 @@ def _points(
                 metric=metrics[r["metric_code"]][f"name_{fmt.lang}"],
                 change=change,
                 value=fmt.auto(r["value"]),
-                prior=fmt.auto(prior),
+                prior=fmt.auto(r["value_prior_year"]),
             )
         )
-    short_status = {}
-    for row in compliance:
-        if row["status"] != "met":
-            short_status.setdefault(row["ward_key"], []).append(row["criterion_code"])
-    one_short = [
-        f"{c['ward_name']} ({code} {names.get(code, '')})".strip()
-        for c in cards
-        if c["criteria_in_force"] and c["criteria_met"] == c["criteria_in_force"] - 1
-        for code in short_status.get(c["ward_key"], [])[:1]
-    ]
-    if one_short:
-        shown = "; ".join(one_short[:MAX_NAMES])
-        if len(one_short) > MAX_NAMES:
-            shown = fmt.t("points.more", wards=shown, count=fmt.num(len(one_short) - MAX_NAMES))
-        points.append(fmt.t("points.one_short", items=shown))
     missing = [s["ward_name"] for s in status if not s["submitted"]]
     if missing:
         points.append(fmt.t("points.missing", count=len(missing), wards=_names(fmt, missing)))
@@ -173,15 +221,14 @@ def _points(
     return points[:MAX_POINTS]
 
 
-def _kpis(fmt, cards, status, city_changes, city_card) -> list[dict]:
+def _kpis(fmt, cards, status, city_changes, city_card, units, n) -> list[dict]:
     total = len(cards)
-    at_full = sum(
-        1 for c in cards if c["criteria_in_force"] and c["criteria_met"] == c["criteria_in_force"]
-    )
-    share = city_card["model_ward_share"] if city_card else (at_full / total if total else None)
+    at_full = city_card["wards_at_22"] if city_card else sum(1 for c in cards if c["is_model_ward"])
+    share = city_card["model_ward_share"] if city_card else None
     submitted = sum(1 for s in status if s["submitted"])
+    label = fmt.t("kpi.wards_at_22", Units=fmt.t(units.replace("units.w", "units.W")), n=n)
     tiles = [
-        {"label": fmt.t("kpi.wards_at_22"), "value": f"{fmt.num(at_full)}/{fmt.num(total)}", "sub": "", "signal": ""},
+        {"label": label, "value": f"{fmt.num(at_full)}/{fmt.num(total)}", "sub": "", "signal": ""},
         {"label": fmt.t("kpi.share"), "value": fmt.pct(share, 1), "sub": "", "signal": ""},
         {"label": fmt.t("kpi.submitted"), "value": f"{fmt.num(submitted)}/{fmt.num(len(status))}",
          "sub": "", "signal": ""},
@@ -194,8 +241,12 @@ def _kpis(fmt, cards, status, city_changes, city_card) -> list[dict]:
         tiles.append(
             {
                 "label": fmt.t(key),
-                "value": fmt.auto(row["value"]),
-                "sub": fmt.t("kpi.vs_last_year", value=fmt.auto(row["value_prior_year"])),
+                "value": fmt.auto(row["value"]) + (" [b]" if row["is_estimated_current"] else ""),
+                "sub": fmt.t(
+                    "kpi.vs_last_year",
+                    value=fmt.auto(row["value_prior_year"])
+                    + (" [b]" if row["is_estimated_prior"] else ""),
+                ),
                 "signal": row["signal"],
             }
         )

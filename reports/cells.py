@@ -9,28 +9,31 @@ GROUP_ORDER = (
     "toi_pham", "giao_thong", "chay_no", "hanh_chinh", "khieu_nai",
     "phong_trao", "luc_luong", "hai_long", "boi_canh",
 )  # fmt: skip
-PCT_MIN_BASE = 20  # below this prior-year count a percent change says more about noise than change
 COMPARATORS = {">=": "≥", "<=": "≤", "=": "=", "<": "<", ">": ">"}
 
 
+def _digits(value: float | None) -> int:
+    """Counts print whole; an estimated (apportioned) figure may carry one decimal."""
+    return 0 if value is None or float(value).is_integer() else 1
+
+
 def change_cell(fmt: Formatter, row: dict | None, revised: bool = False) -> dict:
-    """One window of one metric: value, prior year, change, percent change, signal, marks."""
+    """One window of one metric: value, prior year, change, percent change, signal, marks.
+
+    Every rule is the mart's: the percent change is null below a base of 20, the signal is decided,
+    and ``[b]`` goes on exactly the side that was built from an apportioned share."""
     if row is None:
         na = fmt.t("na")
         return {"value": na, "prior": na, "change": na, "pct": na, "signal": "", "signal_label": ""}
-    digits = (
-        0
-        if all(v is None or float(v).is_integer() for v in (row["value"], row["value_prior_year"]))
-        else 1
-    )
-    prior = row["value_prior_year"]
-    pct = row["pct_change"] if prior is not None and prior >= PCT_MIN_BASE else None
-    marks = ("[r]" if revised else "") + ("[b]" if row.get("is_estimated") else "")
+    value, prior = row["value"], row["value_prior_year"]
+    current_marks = ("[r]" if revised else "") + ("[b]" if row.get("is_estimated_current") else "")
+    prior_marks = "[b]" if row.get("is_estimated_prior") else ""
+    change_digits = max(_digits(value), _digits(prior))
     return {
-        "value": fmt.num(row["value"], digits) + (f" {marks}" if marks else ""),
-        "prior": fmt.num(prior, digits),
-        "change": fmt.signed(row["abs_change"], digits),
-        "pct": fmt.pct(pct, 1, signed=True) if pct is not None else fmt.t("na"),
+        "value": fmt.num(value, _digits(value)) + (f" {current_marks}" if current_marks else ""),
+        "prior": fmt.num(prior, _digits(prior)) + (f" {prior_marks}" if prior_marks else ""),
+        "change": fmt.signed(row["abs_change"], change_digits),
+        "pct": fmt.percent(row["pct_change"], 1, signed=True),
         "signal": row["signal"] or "",
         "signal_label": fmt.t(f"signal.{row['signal']}") if row["signal"] else "",
     }
@@ -72,23 +75,40 @@ def metric_grid(
     ]
 
 
-def measure_text(fmt: Formatter, criterion: dict, value: float | None) -> str:
-    """A criterion's measured value in its own terms: ratios as percentages, changes signed."""
+def measure_text(fmt: Formatter, row: dict) -> str:
+    """A criterion's measured value in the unit of its wording, with the decimals the mart chose so
+    the shown value decides like the verdict (``99,6%`` against ``≥ 100%``, never ``100%``)."""
+    value = row.get("display_value")
     if value is None:
         return fmt.t("na")
-    if criterion.get("measure") == "ratio" and not criterion.get("scale"):
-        return fmt.pct(value, 1)
-    if criterion.get("measure") == "change_vs_prior_year":
-        return fmt.signed(value, 0 if float(value).is_integer() else 1)
-    return fmt.auto(value)
+    digits = row.get("display_digits")
+    digits = _digits(value) if digits is None else digits
+    if row.get("measure") == "change_vs_prior_year":
+        return fmt.signed(value, digits)
+    return fmt.measure(value, row.get("display_unit"), digits)
 
 
-def target_text(fmt: Formatter, criterion: dict, comparator: str | None, threshold) -> str:
+def target_text(fmt: Formatter, row: dict) -> str:
+    threshold, comparator = row.get("display_threshold"), row.get("comparator")
     if threshold is None or comparator is None:
         return fmt.t("na")
     symbol = COMPARATORS.get(comparator, comparator)
-    if criterion.get("measure") == "ratio" and not criterion.get("scale"):
-        return f"{symbol} {fmt.pct(threshold, 0)}"
-    if criterion.get("measure") == "change_vs_prior_year":
-        return f"Δ {symbol} {fmt.auto(threshold)}"
-    return f"{symbol} {fmt.auto(threshold)}"
+    shown = fmt.measure(threshold, row.get("display_unit"), _digits(threshold))
+    if row.get("measure") == "change_vs_prior_year":
+        return f"Δ {symbol} {shown}"
+    return f"{symbol} {shown}"
+
+
+def shortfall_text(fmt: Formatter, row: dict) -> str:
+    """How far a not-met value is from its threshold: ``thiếu 3,7 điểm %`` / ``vượt 2``."""
+    gap = row.get("shortfall")
+    if gap is None:
+        return ""
+    digits = row.get("display_digits") or 0
+    unit = row.get("display_unit")
+    if unit == "percent":  # a gap between two percentages is in percentage points
+        shown = fmt.num(gap, digits) + (" điểm %" if fmt.lang == "vi" else " pp")
+    else:
+        shown = fmt.measure(gap, unit, digits)
+    direction = "below" if row.get("comparator") in (">=", ">") else "above"
+    return fmt.t(f"short.{direction}", gap=shown)

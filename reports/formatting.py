@@ -29,6 +29,11 @@ class UnknownLanguageError(ValueError):
     pass
 
 
+def _sign(rounded: float) -> str:
+    """The sign of a value as shown: one that rounds to zero is ±, never −0."""
+    return "+" if rounded > 0 else "−" if rounded < 0 else "±"
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
@@ -61,9 +66,12 @@ class Formatter:
         """``1.234,5`` in Vietnamese, ``1,234.5`` in English; None, NaN, ±inf → an em dash."""
         if _missing(value):
             return self.t("na")
+        if round(value, digits) == 0:
+            value = 0  # −0,0 is not a number a reader can use: a value that rounds to zero is zero
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        # a true minus sign (U+2212), as signed() prints, not Babel's hyphen
         with decimal.localcontext(_WIDE):
-            return format_decimal(value, format=pattern, locale=self.lang)
+            return format_decimal(value, format=pattern, locale=self.lang).replace("-", "−", 1)
 
     def auto(self, value: float | None) -> str:
         """Whole numbers without decimals, others with one (counts stay counts)."""
@@ -75,17 +83,32 @@ class Formatter:
         if _missing(value):
             return self.t("na")
         text = self.num(abs(value), digits)
-        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+        return _sign(round(value, digits)) + text
 
     def pct(self, ratio: float | None, digits: int = 1, signed: bool = False) -> str:
         if _missing(ratio):
             return self.t("na")
+        if round(ratio * 100, digits) == 0:
+            ratio = 0
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         with decimal.localcontext(_WIDE):
             text = format_percent(abs(ratio) if signed else ratio, format=pattern, locale=self.lang)
         if signed:
-            return ("+" if ratio > 0 else "−" if ratio < 0 else "±") + text
+            return _sign(round(ratio * 100, digits)) + text
         return text
+
+    def percent(self, value: float | None, digits: int = 1, signed: bool = False) -> str:
+        """A number already in percent (the marts' unit: 12.5 → ``12,5%``)."""
+        return self.pct(None if value is None else value / 100, digits, signed)
+
+    def measure(self, value: float | None, unit: str | None, digits: int) -> str:
+        """A value in the unit of a criterion's wording (``96,3%``, ``4,8/1.000 dân``, ``250 m²``)."""
+        if value is None:
+            return self.t("na")
+        if unit == "percent":
+            return self.percent(value, digits)
+        text = self.num(value, digits)
+        return self.t(f"unit.{unit}", value=text) if unit and unit != "count" else text
 
     def day(self, value: date) -> str:
         return format_date(

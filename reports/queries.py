@@ -159,12 +159,12 @@ def city_scorecard(con: duckdb.DuckDBPyConnection, city_code: str, period: Perio
 def changes(
     con: duckdb.DuckDBPyConnection, level: str, entity_key: str, period: Period
 ) -> list[Row]:
-    """All metrics × windows of one entity in one month. ``pct_change`` comes back as a fraction
-    (the mart stores percent: 12.5 → 0.125), the unit the formatter's ``pct`` takes."""
+    """All metrics × windows of one entity in one month, as the mart has them (``pct_change`` in
+    percent, null below a base of 20)."""
     return _rows(
         con,
         """
-        select * replace (pct_change / 100 as pct_change) from marts.fct_metric_change
+        select * from marts.fct_metric_change
         where level = ? and entity_key = ? and period = ?
         order by metric_code, "window"
         """,
@@ -202,13 +202,28 @@ def ward_changes(
         con,
         """
         select c.entity_key as ward_key, c.entity_name as ward_name, c.value,
-               c.value_prior_year, c.population, c.rate_per_10k, c.signal, c.is_estimated
+               c.value_prior_year, c.population, c.rate_per_10k, c.signal, c.is_estimated,
+               c.is_estimated_current
         from marts.fct_metric_change c
         where c.level = 'ward' and c.city_code = ? and c.period = ? and c.metric_code = ?
           and c."window" = ?
         order by c.entity_name collate vi, c.entity_key
         """,
         [city_code, str(period), metric_code, window],
+    )
+
+
+def criterion_shares(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    """Per criterion, how many of the city's units met it, missed it or had no data."""
+    return _rows(
+        con,
+        """
+        select criterion_code, wards_met, wards_not_met, wards_no_data, wards_assessed, share_met
+        from marts.fct_criterion_share
+        where level = 'city' and entity_key = ? and period = ?
+        order by criterion_code
+        """,
+        [city_code, str(period)],
     )
 
 

@@ -9,7 +9,7 @@ import duckdb
 from orchestration.core.periods import Period
 from reports import charts, queries
 from reports.bulletin import is_provisional
-from reports.cells import measure_text, metric_grid, target_text
+from reports.cells import measure_text, metric_grid, shortfall_text, target_text
 from reports.formatting import Formatter
 
 SPARK_MONTHS = 12
@@ -43,10 +43,16 @@ def build_context(
         if now is None:
             continue
         before = series.get(prev)
-        value, prior = now["measured_value"], before["measured_value"] if before else None
+        shown = {
+            **now,
+            "measure": crit["measure"],
+        }  # the mart's display columns + the wording's measure
+        value, prior = now["display_value"], before["display_value"] if before else None
         change = None if value is None or prior is None else value - prior
-        target = target_text(fmt, crit, now["comparator"], now["threshold"])
-        value_text = measure_text(fmt, crit, value) + (" [b]" if now["is_estimated"] else "")
+        target = target_text(fmt, shown)
+        value_text = measure_text(fmt, shown) + (" [b]" if now["is_estimated"] else "")
+        if now["status"] == "not_met" and now.get("shortfall") is not None:
+            value_text += " — " + shortfall_text(fmt, shown)
         rows.append(
             {
                 "code": code,
@@ -55,9 +61,9 @@ def build_context(
                 "value": value_text,
                 "status": now["status"],
                 "status_label": fmt.t(f"status.{now['status']}"),
-                "change": _change_text(fmt, crit, change),
+                "change": _change_text(fmt, now, change),
                 "spark": charts.sparkline(
-                    [series[m]["measured_value"] if m in series else None for m in months],
+                    [series[m]["display_value"] if m in series else None for m in months],
                     f"{code} {fmt.period(period)}",
                 ),
             }
@@ -73,7 +79,7 @@ def build_context(
                     "status": now["status"],
                     "status_label": fmt.t(f"status.{now['status']}"),
                     "text": fmt.t(
-                        f"reason.{reason}", value=measure_text(fmt, crit, value), target=target
+                        f"reason.{reason}", value=measure_text(fmt, shown), target=target
                     ),
                 }
             )
@@ -130,9 +136,11 @@ def _score_change(fmt: Formatter, now: int, before: int | None) -> str:
     return fmt.t("na") if before is None else fmt.signed(now - before)
 
 
-def _change_text(fmt: Formatter, crit: dict, change: float | None) -> str:
+def _change_text(fmt: Formatter, row: dict, change: float | None) -> str:
     if change is None:
         return fmt.t("na")
-    if crit.get("measure") == "ratio" and not crit.get("scale"):
-        return fmt.pct(change, 1, signed=True).replace("%", " đ.%" if fmt.lang == "vi" else " pp")
-    return fmt.signed(change, 0 if float(change).is_integer() else 1)
+    digits = 0 if round(change, 9).is_integer() else max(row.get("display_digits") or 1, 1)
+    text = fmt.signed(change, digits)
+    if row.get("display_unit") == "percent":  # a change of a percentage is in percentage points
+        return text + (" điểm %" if fmt.lang == "vi" else " pp")
+    return text

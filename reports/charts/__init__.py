@@ -118,8 +118,13 @@ def sparkline(values: list[float | None], label: str) -> Markup:
         return h - pad - (v - lo) / span * (h - 2 * pad)
 
     body = [_polyline(run, LINE, 1.2) for run in _segments(values, pad, dx, y)]
-    for i, v in enumerate(values):  # a lone point between gaps would vanish without a dot
-        if v is not None and i == len(values) - 1:
+    for i, v in enumerate(values):
+        # a month with no neighbour on either side draws no line, so it gets a dot; so does the
+        # latest month, the one the reader looks for
+        alone = (i == 0 or values[i - 1] is None) and (
+            i == len(values) - 1 or values[i + 1] is None
+        )
+        if v is not None and (alone or i == len(values) - 1):
             body.append(f'<circle cx="{_f(pad + i * dx)}" cy="{_f(y(v))}" r="1.8" fill="{LINE}"/>')
     return _svg(w, h, body, label)
 
@@ -127,22 +132,39 @@ def sparkline(values: list[float | None], label: str) -> Markup:
 MAX_FUNNEL_LABELS = 8
 
 
+def nice_ticks(top: float, count: int = 4) -> list[float]:
+    """Axis ticks on round numbers (steps of 1, 2, 2.5 or 5 × 10^k) from 0 to at least ``top``."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks, value = [0.0], 0.0
+    while value < top - 1e-9 * top:
+        value = round(value + step, 10)
+        ticks.append(value)
+    return ticks
+
+
 def funnel_plot(
-    points: list[FunnelPoint], overall: float, labels: dict[str, str], fmt_num
+    points: list[FunnelPoint], overall: float, labels: dict[str, str], fmt_num, tau2: float = 0.0
 ) -> Markup:
-    """Rate against population with the 95% and 99.8% Poisson limits; outliers are named."""
+    """Rate against population with the 95% and 99.8% limits (widened by the between-ward
+    variance ``tau2`` when the wards are overdispersed); outliers are named."""
     w, h, left, right, top, bottom = 520.0, 260.0, 46.0, 12.0, 12.0, 34.0
     inner_w, inner_h = w - left - right, h - top - bottom
-    max_pop = max((p.population for p in points), default=1.0) * 1.1
+    pop_ticks = nice_ticks(max((p.population for p in points), default=1.0) * 1.05)
+    max_pop = pop_ticks[-1]
     min_pop = max_pop * 0.02
     steps = [min_pop + (max_pop - min_pop) * i / 59 for i in range(60)]
-    curves = {pop: rate_limits(pop, overall) for pop in steps}
-    max_rate = (
+    curves = {pop: rate_limits(pop, overall, tau2=tau2) for pop in steps}
+    rate_ticks = nice_ticks(
         max(
             [p.rate for p in points] + [curves[steps[len(steps) // 6]]["99.8"][1], overall * 2, 1.0]
         )
-        * 1.08
+        * 1.02
     )
+    max_rate = rate_ticks[-1]
 
     def x(pop: float) -> float:
         return left + pop / max_pop * inner_w
@@ -154,13 +176,12 @@ def funnel_plot(
         f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(inner_w)}" height="{_f(inner_h)}" '
         f'fill="none" stroke="{GRID}"/>',
     ]
-    for i in range(5):
-        rate = max_rate * i / 4
+    for rate in rate_ticks:
         body.append(
             f'<text x="{_f(left - 4)}" y="{_f(y(rate) + 3)}" font-size="8" text-anchor="end" '
-            f'fill="{MUTED}">{escape(fmt_num(rate, 1))}</text>'
+            f'fill="{MUTED}">{escape(fmt_num(rate, 0 if float(rate).is_integer() else 1))}</text>'
         )
-        pop = max_pop * i / 4
+    for pop in pop_ticks:
         body.append(
             f'<text x="{_f(x(pop))}" y="{_f(top + inner_h + 12)}" font-size="8" '
             f'text-anchor="middle" fill="{MUTED}">{escape(fmt_num(pop, 0))}</text>'

@@ -25,8 +25,10 @@ def _rewrite_rules(path, edit):
         writer.writerows(rows)
 
 
-@pytest.mark.slow
-def test_edited_reference_changes_verdicts(tmp_path):
+@pytest.fixture(scope="module")
+def edited_warehouse(tmp_path_factory):
+    """The fixture raw data built with an edited reference copy (one build shared by this module)."""
+    tmp_path = tmp_path_factory.mktemp("reference_edits")
     reference = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, reference)
 
@@ -53,8 +55,12 @@ def test_edited_reference_changes_verdicts(tmp_path):
     DbtProject(warehouse, tmp_path, reference_dir=reference).invoke(
         ["build"], {"last_period": LAST_PERIOD}
     )
+    return warehouse
 
-    con = duckdb.connect(str(warehouse))
+
+@pytest.mark.slow
+def test_edited_reference_changes_verdicts(edited_warehouse):
+    con = duckdb.connect(str(edited_warehouse))
     try:
 
         def one(sql, *params):
@@ -86,5 +92,58 @@ def test_edited_reference_changes_verdicts(tmp_path):
             ).fetchall()
         )
         assert populations == {"new-27004": pytest.approx(28000), "new-27007": pytest.approx(2000)}
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_whole_number_windows_stay_whole_with_fractional_shares(edited_warehouse):
+    """0.8 / 0.2 shares give the rebased months fractions (2 × 0.2 = 0.4 …); the new wards' own
+    months are whole, so every window not built from a share must be whole: exact arithmetic, not
+    running totals in floating point (which left 0.9999999999999982 and −4.4e-16 behind)."""
+    con = duckdb.connect(str(edited_warehouse))
+    try:
+        counts = con.execute(
+            "select c.value, c.value_prior_year, c.is_estimated_current, c.is_estimated_prior, "
+            "c.abs_change from marts.fct_metric_change c join marts.dim_metric m using (metric_code) "
+            "where m.kind = 'count' and c.level = 'ward'"
+        ).fetchall()
+        assert counts
+        exact = [(v, p, a) for v, p, ec, ep, a in counts if not ec and not ep]
+        assert exact and all(x is None or float(x).is_integer() for row in exact for x in row), [
+            r for r in exact if any(x is not None and not float(x).is_integer() for x in r)
+        ][:5]
+        # the fractions are really there, on the estimated side only
+        assert any(p is not None and not float(p).is_integer() for _, p, _, ep, _ in counts if ep)
+        # zero tests see exact zeros: no change that is a float residue
+        assert not [a for *_, a in counts if a is not None and a != 0 and abs(a) < 1e-6]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_estimation_flags_per_side(edited_warehouse):
+    """New ward 27007 took 20 % of old 27007 (a partial split): its own months from 2025-07 are
+    exact, its prior-year months were apportioned. The headquarters area (carrier rule) is copied
+    whole from the old ward with the same code, so it is never an estimate."""
+    con = duckdb.connect(str(edited_warehouse))
+    try:
+        rows = {
+            (m, w): (v, p, ec, ep)
+            for m, w, v, p, ec, ep in con.execute(
+                'select metric_code, "window", value, value_prior_year, is_estimated_current, '
+                "is_estimated_prior from marts.fct_metric_change where level = 'ward' "
+                "and entity_key = 'new-27007' and period = '2025-08'"
+            ).fetchall()
+        }
+        value, prior, est_current, est_prior = rows[("crime_cases", "month")]
+        assert (value, est_current, est_prior) == (2.0, False, True)
+        assert prior == pytest.approx(0.4)
+        assert rows[("hq_area_m2", "month")][2:] == (False, False)
+        # a flag only on a figure that exists
+        for value, prior, est_current, est_prior in rows.values():
+            assert not (est_current and value is None) and not (est_prior and prior is None)
+        # rolling 12 months to 2025-08 hold rebased months: the current side is an estimate there
+        assert rows[("crime_cases", "rolling_12")][2] is True
     finally:
         con.close()

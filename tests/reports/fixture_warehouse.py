@@ -239,6 +239,7 @@ def build_fixture_warehouse(path: Path, *, extra_wards: int = 0, seed: int = 202
 
     _compliance(con, rng, wards, periods, criteria, rules, valid, missing)
     _metric_change(con, wards, periods, flow_metrics, series, valid)
+    _catalog_columns(con)
     _conform_to_contract(con)
     con.close()
     return path
@@ -322,7 +323,8 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
           level varchar, entity_key varchar, entity_name varchar, city_code varchar,
           period varchar, metric_code varchar, "window" varchar, value double,
           value_prior_year double, abs_change double, pct_change double, population double,
-          rate_per_10k double, z_score double, signal varchar, is_estimated boolean);
+          rate_per_10k double, z_score double, signal varchar, is_estimated boolean,
+          is_estimated_current boolean, is_estimated_prior boolean);
         create table fixture.fct_city_scorecard (
           city_code varchar, city_name varchar, period varchar, wards integer,
           wards_at_22 integer, wards_at_21 integer, model_ward_share double,
@@ -532,6 +534,60 @@ def _compliance(con, rng, wards, periods, criteria, rules, valid, missing) -> No
     )
 
 
+def _catalog_columns(con) -> None:
+    """The catalog's reading of metrics and the display unit of each rule come from the reference
+    CSVs the marts read; the mart-decided display columns and story flags are filled in plainly
+    (the rules behind them are tested on the real dbt build, tests/models and tests/reports/
+    test_real_build.py)."""
+    reading = {r["metric_code"]: r for r in _read_csv("metric_reading.csv")}
+    units = {(r["criterion_code"], r["rule_no"]): r for r in _read_csv("criterion_rule_units.csv")}
+    con.execute(
+        "alter table fixture.dim_metric add column up_is varchar;"
+        "alter table fixture.dim_metric add column may_headline boolean;"
+        "alter table fixture.dim_metric add column headline_rank integer;"
+        "alter table fixture.dim_criterion_rule add column display_unit varchar;"
+        "alter table fixture.dim_criterion_rule add column display_scale double;"
+    )
+    for code, r in reading.items():
+        con.execute(
+            "update fixture.dim_metric set up_is = ?, may_headline = ?, headline_rank = ? "
+            "where metric_code = ?",
+            [r["up_is"], r["may_headline"] == "true", r["headline_rank"] or None, code],
+        )
+    for (code, rule_no), r in units.items():
+        con.execute(
+            "update fixture.dim_criterion_rule set display_unit = ?, display_scale = ? "
+            "where criterion_code = ? and rule_no = ?",
+            [r["display_unit"], float(r["display_scale"]), code, int(rule_no)],
+        )
+    con.execute(
+        """
+        alter table fixture.fct_criterion_compliance add column display_unit varchar;
+        alter table fixture.fct_criterion_compliance add column display_value double;
+        alter table fixture.fct_criterion_compliance add column display_threshold double;
+        alter table fixture.fct_criterion_compliance add column display_digits integer;
+        alter table fixture.fct_criterion_compliance add column shortfall double;
+        update fixture.fct_criterion_compliance c set
+            display_unit = r.display_unit,
+            display_value = round(c.measured_value * r.display_scale, 9),
+            display_threshold = round(c.threshold * r.display_scale, 9)
+        from fixture.dim_criterion_rule r
+        where r.criterion_code = c.criterion_code and r.rule_no = c.deciding_rule_no;
+        update fixture.fct_criterion_compliance set
+            display_digits = case when display_value = round(display_value) then 0 else 1 end,
+            shortfall = case when status = 'not_met' then abs(display_value - display_threshold) end;
+        alter table fixture.fct_ward_scorecard add column is_one_short boolean;
+        alter table fixture.fct_ward_scorecard add column was_model_ward_prev_month boolean;
+        update fixture.fct_ward_scorecard s set
+            is_one_short = s.criteria_met = s.criteria_in_force - 1,
+            was_model_ward_prev_month = prev.is_model_ward
+        from (select ward_key, period, is_model_ward from fixture.fct_ward_scorecard) as prev
+        where prev.ward_key = s.ward_key
+          and prev.period = strftime(strptime(s.period || '-01', '%Y-%m-%d') - interval 1 month, '%Y-%m');
+        """
+    )
+
+
 def _signal(value: float, prior: float | None) -> tuple[float | None, str]:
     if prior is None:
         return None, "stable"
@@ -587,11 +643,14 @@ def _metric_change(con, wards, periods, flow_metrics, series, valid) -> None:
                         if len(prior) == len(window(p, wname))
                         else None
                     )
-                    estimated = (
-                        level == "ward"
-                        and key.startswith("new-")
-                        and (any(q <= LAST_OLD for q in cur + prior))
+                    # a new ward's months before 2025-07 are apportioned from its old wards:
+                    # each side is marked on its own
+                    rebuilt = level == "ward" and key.startswith("new-")
+                    est_current = rebuilt and any(q <= LAST_OLD for q in cur)
+                    est_prior = (
+                        rebuilt and prior_v is not None and any(q <= LAST_OLD for q in prior)
                     )
+                    estimated = est_current or est_prior
                     z, signal = _signal(value, prior_v)
                     rows.append(
                         (
@@ -613,6 +672,8 @@ def _metric_change(con, wards, periods, flow_metrics, series, valid) -> None:
                             z,
                             signal,
                             estimated,
+                            est_current,
+                            est_prior,
                         )
                     )
     _bulk(con, "fixture.fct_metric_change", rows)

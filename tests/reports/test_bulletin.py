@@ -106,11 +106,12 @@ def test_bad_requests_say_what_to_fix(con, tmp_path):
         api.render_city_bulletin(con, "May 2025", "01", "vi", ["html"], out_dir=tmp_path)
 
 
-def test_key_points_name_at_most_eight_wards_then_count_the_rest():
-    from reports.bulletin import _names
+def test_key_points_name_at_most_five_wards_then_count_the_rest():
+    from reports.bulletin import MAX_NAMES, _names
     from reports.formatting import Formatter
 
+    assert MAX_NAMES == 5  # a main point stays one or two lines
     names = [f"Phường {i}" for i in range(1, 12)]
-    assert _names(Formatter("vi"), names[:8]) == ", ".join(names[:8])
-    assert _names(Formatter("vi"), names).endswith("Phường 8 và 3 phường khác")
-    assert _names(Formatter("en"), names).endswith("Phường 8 and 3 other wards")
+    assert _names(Formatter("vi"), names[:5]) == ", ".join(names[:5])
+    assert _names(Formatter("vi"), names).endswith("Phường 5 và 6 phường khác")
+    assert _names(Formatter("en"), names).endswith("Phường 5 and 6 other wards")

@@ -28,3 +28,64 @@ def test_classify_names_the_outlier_only():
     assert overall == pytest.approx((8 * 50 + 160) / 90_000 * 10_000)
     outside = {p.key: (p.outside, p.direction) for p in points if p.outside}
     assert outside == {"hot": ("99.8", "high")}
+
+
+def _overdispersed_city(seed: int = 7):
+    """120 wards whose true rates vary around 50 per 10.000 far more than Poisson allows (normal
+    random effects, sd 10), plus three planted wards at four times the rate."""
+    import math
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(120):
+        population = rng.randint(8_000, 60_000)
+        rate = max(5.0, rng.gauss(50, 10))  # the wards' true rates differ
+        mean = rate * population / 10_000
+        # normal approximation of a Poisson draw, good enough at these means
+        rows.append(
+            {"ward_key": f"w{i}", "ward_name": f"W{i}", "population": population,
+             "value": max(0.0, round(rng.gauss(mean, math.sqrt(mean))))}
+        )  # fmt: skip
+    for key in ("hot1", "hot2", "hot3"):
+        population = 30_000
+        rows.append(
+            {"ward_key": key, "ward_name": key, "population": population, "value": 4 * 50 * 3.0}
+        )
+    return rows
+
+
+def test_overdispersion_keeps_ordinary_wards_inside_and_names_the_planted_ones():
+    from reports.funnel_limits import funnel
+
+    rows = _overdispersed_city()
+    plain = {p.key for p in classify_poisson_only(rows) if p.outside == "99.8"}
+    assert len(plain) > 20  # plain Poisson limits flag a good part of the city
+    result = funnel(rows)
+    assert result.phi > 2
+    beyond = {p.key for p in result.points if p.outside == "99.8"}
+    assert beyond == {"hot1", "hot2", "hot3"}
+    assert all(p.excess > 0 for p in result.points if p.key in beyond)
+
+
+def classify_poisson_only(rows):
+    from reports.funnel_limits import FunnelPoint
+
+    overall = sum(r["value"] for r in rows) / sum(r["population"] for r in rows) * 10_000
+    out = []
+    for r in rows:
+        lo, hi = rate_limits(r["population"], overall)["99.8"]
+        rate = r["value"] / r["population"] * 10_000
+        out.append(FunnelPoint(r["ward_key"], r["ward_name"], r["value"], r["population"], rate,
+                               "99.8" if rate > hi or rate < lo else None, None, False))  # fmt: skip
+    return out
+
+
+def test_no_overdispersion_leaves_the_poisson_limits():
+    from reports.funnel_limits import funnel
+
+    rows = [
+        {"ward_key": f"w{i}", "ward_name": f"W{i}", "value": 50.0, "population": 10_000}
+        for i in range(20)
+    ]
+    assert funnel(rows).phi == 1.0

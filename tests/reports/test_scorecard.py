@@ -25,7 +25,9 @@ def test_one_row_per_criterion_with_sparkline(quan_thanh):
     assert [r["code"] for r in rows] == [f"TC{i:02d}" for i in range(1, 23)]
     assert all(str(r["spark"]).startswith("<svg") for r in rows)
     tc17 = next(r for r in rows if r["code"] == "TC17")
-    assert tc17["status_label"] == "Chưa đạt" and tc17["target"] == "≥ 5"
+    # in the unit of its wording (catalog criterion_rule_units), with how far it fell short
+    assert tc17["status_label"] == "Chưa đạt" and tc17["target"] == "≥ 5/1.000 dân"
+    assert "— thiếu " in tc17["value"] and tc17["value"].endswith("/1.000 dân")
     tc05 = next(r for r in rows if r["code"] == "TC05")
     assert tc05["target"] == "≥ 90%" and tc05["value"].endswith("%")
 

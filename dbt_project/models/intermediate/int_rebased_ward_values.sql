@@ -2,7 +2,9 @@
 -- ward has a series for year-over-year change and its 2025 year to date. The rule per metric is the
 -- seed metric_rebase_rules: sum (weighted), carrier (the old ward that carries the new code), or
 -- population_weighted_mean. A rebased month exists only when every contributing old ward reported
--- that month (a flow) or that metric in that month (a stock); partial splits are estimates.
+-- that month (a flow) or that metric in that month (a stock). A value is estimated (is_estimated) only
+-- when it was built from an apportioned share of a partially split old ward: a value copied whole (the
+-- carrier rule, or only full-merge contributors reporting the metric) is not an estimate.
 with
 
 weights as (
@@ -20,8 +22,7 @@ metrics as (
 contributors as (
     select
         new_ward_key,
-        count(*) as n_contributors,
-        bool_or(is_estimated) as is_estimated
+        count(*) as n_contributors
     from weights
     group by new_ward_key
 ),
@@ -56,6 +57,7 @@ contributions as (
         metrics.rebase_rule,
         weights.weight,
         weights.is_carrier,
+        weights.is_estimated as is_partial_share,
         reported.value,
         population.population
     from reported
@@ -74,6 +76,7 @@ combined as (
         any_value(contributions.is_flow) as is_flow,
         any_value(contributions.rebase_rule) as rebase_rule,
         count(*) as n_reporting,
+        bool_or(contributions.is_partial_share) as has_partial_share,
         sum(contributions.weight * contributions.value) as weighted_sum,
         max(case when contributions.is_carrier then contributions.value end) as carrier_value,
         count(contributions.population) as n_with_population,
@@ -98,7 +101,7 @@ valued as (
                 end
             else combined.weighted_sum
         end as value,
-        contributors.is_estimated
+        combined.rebase_rule <> 'carrier' and combined.has_partial_share as is_estimated
     from combined
     inner join contributors on contributors.new_ward_key = combined.new_ward_key
     inner join rebased_months
@@ -115,9 +118,8 @@ select
     rebased_months.period_index,
     valued.metric_code,
     valued.value,
-    contributors.is_estimated
+    coalesce(valued.is_estimated, false) as is_estimated
 from rebased_months
-inner join contributors on contributors.new_ward_key = rebased_months.new_ward_key
 left join valued
     on valued.ward_key = rebased_months.new_ward_key
     and valued.period_index = rebased_months.period_index

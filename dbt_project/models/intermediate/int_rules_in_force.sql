@@ -31,7 +31,9 @@ select
     rules.comparator,
     rules.threshold,
     rules.when_denominator_zero,
-    rules.min_denominator
+    rules.min_denominator,
+    rules.display_unit,
+    rules.display_scale
 from periods
 inner join criteria
     on periods.period_end >= criteria.effective_from

@@ -58,9 +58,8 @@ series_built as (
 ),
 
 months_submitted as (
-    select ward_key, period_index, bool_or(is_estimated) as is_estimated
+    select distinct ward_key, period_index
     from series_built
-    group by ward_key, period_index
 ),
 
 spans as (
@@ -99,7 +98,6 @@ cells as (
         metrics.metric_code,
         metrics.is_flow,
         months_submitted.ward_key is not null as is_submitted,
-        coalesce(months_submitted.is_estimated, false) as month_is_estimated,
         series_built.value as reported_value,
         coalesce(series_built.is_estimated, false) as value_is_estimated
     from dense
@@ -125,7 +123,9 @@ windowed as (
         sum(case when is_flow and is_submitted then coalesce(reported_value, 0) else 0 end) over running
             as running_value,
         sum(case when is_submitted then 1 else 0 end) over running as running_submitted,
-        sum(case when is_submitted and month_is_estimated then 1 else 0 end) over running as running_estimated,
+        -- months whose value of THIS metric was built from an apportioned share (per metric, not per
+        -- month: a flow that only full-merge predecessors reported is exact)
+        sum(case when is_submitted and value_is_estimated then 1 else 0 end) over running as running_estimated,
         last_value(reported_value ignore nulls) over running as latest_value,
         max(case when reported_value is not null then period_index end) over running as latest_index,
         last_value(case when reported_value is not null then value_is_estimated end ignore nulls) over running

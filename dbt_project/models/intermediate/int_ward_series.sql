@@ -4,6 +4,9 @@
 -- Incremental by month: a month's rows (reported or rebased) depend only on that month's reports,
 -- and a month once reported never loses its rows (revisions replace values), so delete+insert on
 -- period_index leaves nothing stale.
+-- THE one declared rounding of the warehouse: every value is held as DECIMAL(38, 6) from here on, so
+-- window sums (differences of running totals), changes and the zero tests downstream are exact:
+-- whole-number metrics stay whole and a base of 20 is 20, not 19.99999999999999.
 with
 
 reported as (
@@ -18,7 +21,7 @@ select
     ward_key,
     period_index,
     metric_code,
-    value,
+    cast(round(value, 6) as decimal(38, 6)) as value,
     false as is_estimated,
     false as is_rebased
 from reported
@@ -27,7 +30,7 @@ select
     ward_key,
     period_index,
     metric_code,
-    value,
+    cast(round(value, 6) as decimal(38, 6)) as value,
     is_estimated,
     true as is_rebased
 from rebased

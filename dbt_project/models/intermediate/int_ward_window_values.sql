@@ -96,11 +96,14 @@ select
     hi as window_last_index,
     coalesce(is_complete, false) as is_complete,
     case when is_complete then (case when is_flow then flow_sum else latest_value end) end as value,
-    case when is_flow then coalesce(months_estimated, 0) > 0 else coalesce(latest_is_estimated, false) end
+    -- an estimation flag only on a figure that exists (a complete window)
+    coalesce(is_complete, false)
+        and case when is_flow then coalesce(months_estimated, 0) > 0 else coalesce(latest_is_estimated, false) end
         as is_estimated,
     prior_is_complete,
     case when prior_is_complete then (case when is_flow then prior_flow_sum else prior_latest_value end) end
         as prior_value,
-    case when is_flow then prior_months_estimated > 0 else coalesce(prior_latest_is_estimated, false) end
+    coalesce(prior_is_complete, false)
+        and case when is_flow then prior_months_estimated > 0 else coalesce(prior_latest_is_estimated, false) end
         as prior_is_estimated
 from judged

@@ -18,5 +18,7 @@ select
     comparator,
     threshold,
     when_denominator_zero,
-    min_denominator
+    min_denominator,
+    display_unit,
+    display_scale
 from rules

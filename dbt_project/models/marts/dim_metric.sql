@@ -15,5 +15,8 @@ select
     aggregation,
     min_value,
     max_value,
-    rebase_rule
+    rebase_rule,
+    up_is,
+    may_headline,
+    headline_rank
 from metrics

@@ -27,7 +27,10 @@ rolled as (
         criterion_effective_from,
         min(severity) as severity,
         arg_min(
-            struct_pack(rule_no, measure_value, threshold, comparator, reason),
+            struct_pack(
+                rule_no, measure_value, threshold, comparator, reason,
+                display_unit, display_value, display_threshold, display_digits, shortfall
+            ),
             severity * 100000 + rule_no
         ) as deciding,
         bool_or(is_estimated) as is_estimated,
@@ -51,7 +54,12 @@ select
     rolled.deciding.rule_no as deciding_rule_no,
     rolled.deciding.reason as reason,
     cast(rolled.rules_evaluated as integer) as rules_evaluated,
-    rolled.is_estimated
+    rolled.is_estimated,
+    rolled.deciding.display_unit as display_unit,
+    rolled.deciding.display_value as display_value,
+    rolled.deciding.display_threshold as display_threshold,
+    rolled.deciding.display_digits as display_digits,
+    rolled.deciding.shortfall as shortfall
 from rolled
 inner join criteria
     on criteria.criterion_code = rolled.criterion_code

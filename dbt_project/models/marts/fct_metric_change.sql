@@ -3,6 +3,10 @@
 -- amount) have month, ytd and rolling_12 windows; stocks only `month` (the level as of the month).
 -- z = 2(√C − √P) is a variance-stabilised difference for counts only; amounts and stocks get no z
 -- and no signal. District and city figures sum the wards that have both years (a matched panel).
+-- Values arrive as exact DECIMAL(38, 6) (rounded once, in int_ward_series), so abs_change, the base
+-- test `value_prior_year >= 20` and z are computed from exact figures; they leave as double.
+-- is_estimated_current / is_estimated_prior say which side was built from an apportioned
+-- partial-split share (only when that side exists); is_estimated is their `or`.
 with
 
 window_values as (
@@ -41,7 +45,8 @@ ward_level as (
         window_values.value,
         window_values.prior_value as value_prior_year,
         population.population,
-        window_values.is_estimated or window_values.prior_is_estimated as is_estimated,
+        window_values.value is not null and window_values.is_estimated as is_estimated_current,
+        window_values.prior_value is not null and window_values.prior_is_estimated as is_estimated_prior,
         1 as wards_included
     from window_values
     inner join wards on wards.ward_key = window_values.ward_key
@@ -81,14 +86,19 @@ aggregated as (
             as matched_prior,
         sum(grouped.value) as any_value_sum,
         count(grouped.value) as n_with_value,
-        sum(grouped.population * grouped.value) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+        sum(cast(grouped.population as double) * cast(grouped.value as double)) filter (where grouped.value is not null and grouped.value_prior_year is not null)
             / nullif(sum(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null and grouped.population is not null), 0)
-            as matched_weighted_mean,
+            -- back to the exact type so the case below does not turn every sum into double
+            ::decimal(38, 6) as matched_weighted_mean,
         count(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null)
             as n_matched_with_population,
         sum(grouped.population) filter (where grouped.value is not null) as population,
         count(grouped.population) filter (where grouped.value is not null) as n_with_population,
-        bool_or(grouped.is_estimated) filter (where grouped.value is not null) as is_estimated
+        bool_or(grouped.is_estimated_current) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+            as matched_estimated_current,
+        bool_or(grouped.is_estimated_prior) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+            as matched_estimated_prior,
+        bool_or(grouped.is_estimated_current) filter (where grouped.value is not null) as any_estimated_current
     from grouped
     group by grouped.level, grouped.entity_key, grouped.period, grouped.metric_code, grouped.window_name
 ),
@@ -115,7 +125,17 @@ rolled_up as (
             when n_matched > 0 then matched_prior
         end as value_prior_year,
         case when n_with_population = n_with_value then population end as population,
-        coalesce(is_estimated, false) as is_estimated,
+        -- the flags follow the figure chosen above: the matched panel, else every ward with a value
+        case
+            when rebase_rule = 'carrier' then false
+            when n_matched > 0 then coalesce(matched_estimated_current, false)
+            else coalesce(any_estimated_current, false)
+        end as is_estimated_current,
+        case
+            when rebase_rule in ('carrier', 'population_weighted_mean') then false
+            when n_matched > 0 then coalesce(matched_estimated_prior, false)
+            else false
+        end as is_estimated_prior,
         n_matched as wards_included
     from aggregated
 ),
@@ -123,20 +143,21 @@ rolled_up as (
 all_levels as (
     select
         level, entity_key, entity_name, city_code, period, metric_code, kind, window_name,
-        value, value_prior_year, population, is_estimated, wards_included
+        value, value_prior_year, population, is_estimated_current, is_estimated_prior, wards_included
     from ward_level
     union all
     select
         level, entity_key, entity_name, city_code, period, metric_code, kind, window_name,
-        value, value_prior_year, population, is_estimated, wards_included
+        value, value_prior_year, population, is_estimated_current, is_estimated_prior, wards_included
     from rolled_up
 ),
 
 with_change as (
     select
         *,
+        -- rounded to 9 places so |z| = 2 or 3 computed from exact squares stays on its side
         case when kind = 'count' and value >= 0 and value_prior_year >= 0
-            then 2 * (sqrt(value) - sqrt(value_prior_year)) end as z_score
+            then round(2 * (sqrt(value) - sqrt(value_prior_year)), 9) end as z_score
     from all_levels
 )
 
@@ -148,11 +169,12 @@ select
     period,
     metric_code,
     window_name as "window",
-    value,
-    value_prior_year,
-    value - value_prior_year as abs_change,
+    cast(value as double) as value,
+    cast(value_prior_year as double) as value_prior_year,
+    cast(value - value_prior_year as double) as abs_change,
+    -- the base-of-20 rule, decided here only: below 20 a percent change says more about noise
     case when value_prior_year >= 20 then (value - value_prior_year) / value_prior_year * 100 end as pct_change,
-    population,
+    cast(population as double) as population,
     case when kind <> 'stock' and population > 0 then value / population * 10000 end as rate_per_10k,
     z_score,
     case
@@ -162,6 +184,8 @@ select
         when abs(z_score) >= 2 then 'watch'
         else 'stable'
     end as signal,
-    is_estimated,
+    is_estimated_current or is_estimated_prior as is_estimated,
+    is_estimated_current,
+    is_estimated_prior,
     cast(wards_included as integer) as wards_included
 from with_change

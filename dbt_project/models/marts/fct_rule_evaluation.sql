@@ -31,6 +31,8 @@ joined as (
         rules.threshold,
         rules.when_denominator_zero,
         rules.min_denominator,
+        rules.display_unit,
+        rules.display_scale,
         num.value as numerator,
         num.is_complete as numerator_complete,
         num.prior_value as numerator_prior,
@@ -82,6 +84,40 @@ judged as (
             else 'threshold'
         end as reason
     from measured
+),
+
+verdicts as (
+    select
+        *,
+        case reason
+            when 'missing_data' then 'no_data'
+            when 'denominator_zero' then coalesce(when_denominator_zero, 'no_data')
+            when 'below_min_denominator' then 'no_data'
+            else case when {{ compare('measure_value', 'comparator', 'threshold') }} then 'met' else 'not_met' end
+        end as status,
+        -- rounded to 9 places like the threshold compare, so 0.996 × 100 is 99.6, not 99.60000000000001
+        case when has_data then round(measure_value * display_scale, 9) end as display_value,
+        round(threshold * display_scale, 9) as display_threshold
+    from judged
+),
+
+-- How the value is shown is a rule too: the fewest decimals (whole numbers 0, others at least 1)
+-- at which the ROUNDED value still decides like the verdict, so 0.996 against >= 100% shows as
+-- 99,6%, never 100%.
+displayed as (
+    select
+        *,
+        case
+            when display_value is null or reason <> 'threshold' then null
+            {%- for digits in range(0, 5) %}
+            when ({{ digits }} >= case when display_value = round(display_value, 0) then 0 else 1 end)
+                and ({{ compare('round(display_value, ' ~ digits ~ ')', 'comparator', 'display_threshold') }})
+                = (status = 'met')
+                then {{ digits }}
+            {%- endfor %}
+            else 6
+        end as display_digits
+    from verdicts
 )
 
 select
@@ -95,18 +131,22 @@ select
     numerator_metric,
     denominator_metric,
     rule_window as "window",
-    case when has_data then measure_value end as measure_value,
-    case when has_data then numerator end as numerator,
-    case when has_data and measure = 'ratio' then denominator end as denominator,
-    case when has_data and measure = 'change_vs_prior_year' then numerator_prior end as prior_value,
+    -- inputs are exact DECIMAL (int_ward_series), so `denominator = 0` and the threshold compare see
+    -- exact zeros and whole counts; the figures leave as double
+    cast(case when has_data then measure_value end as double) as measure_value,
+    cast(case when has_data then numerator end as double) as numerator,
+    cast(case when has_data and measure = 'ratio' then denominator end as double) as denominator,
+    cast(case when has_data and measure = 'change_vs_prior_year' then numerator_prior end as double) as prior_value,
     threshold,
     comparator,
-    case reason
-        when 'missing_data' then 'no_data'
-        when 'denominator_zero' then coalesce(when_denominator_zero, 'no_data')
-        when 'below_min_denominator' then 'no_data'
-        else case when {{ compare('measure_value', 'comparator', 'threshold') }} then 'met' else 'not_met' end
-    end as status,
+    status,
     reason,
-    is_estimated
-from judged
+    is_estimated,
+    display_unit,
+    cast(display_value as double) as display_value,
+    display_threshold,
+    cast(display_digits as integer) as display_digits,
+    -- how far a not-met value is from its threshold, in the display unit (always >= 0)
+    case when status = 'not_met' and reason = 'threshold'
+        then cast(round(abs(display_value - display_threshold), 9) as double) end as shortfall
+from displayed

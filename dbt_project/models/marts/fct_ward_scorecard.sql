@@ -37,7 +37,8 @@ scores as (
     select
         ward_key,
         {{ period_index('period') }} as period_index,
-        count(*) filter (where status = 'met') as score
+        count(*) filter (where status = 'met') as score,
+        count(*) as in_force
     from compliance
     {%- set bounds = build_range() %}
     {%- if bounds is not none %}
@@ -66,7 +67,11 @@ select
     current_month.not_met_criteria_en,
     cast(prev_month.score as integer) as score_prev_month,
     cast(prev_year.score as integer) as score_prev_year,
-    current_month.is_estimated
+    current_month.is_estimated,
+    -- the programme's story, decided here once: one criterion from a model ward, and whether the
+    -- ward was a model ward (all criteria then in force met) the month before
+    current_month.criteria_met = current_month.criteria_in_force - 1 as is_one_short,
+    prev_month.score = prev_month.in_force as was_model_ward_prev_month
 from current_month
 inner join wards on wards.ward_key = current_month.ward_key
 left join scores as prev_month

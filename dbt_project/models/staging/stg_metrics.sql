@@ -6,6 +6,10 @@ source as (
 
 rebase as (
     select * from {{ ref('metric_rebase_rules') }}
+),
+
+reading as (
+    select * from {{ ref('metric_reading') }}
 )
 
 select
@@ -19,6 +23,11 @@ select
     source.aggregation,
     source.min_value,
     source.max_value,
-    coalesce(rebase.rebase_rule, 'sum') as rebase_rule
+    coalesce(rebase.rebase_rule, 'sum') as rebase_rule,
+    -- how a change reads (seed metric_reading); a metric not listed is neutral and never headlines
+    coalesce(reading.up_is, 'neutral') as up_is,
+    coalesce(reading.may_headline, false) as may_headline,
+    reading.headline_rank
 from source
 left join rebase on rebase.metric_code = source.metric_code
+left join reading on reading.metric_code = source.metric_code
