@@ -65,7 +65,8 @@ def _rises(con, period: Period, city: str | None) -> list[dict]:
         from now
         join marts.dim_ward w on w.ward_key = now.entity_key
         join marts.dim_metric m on m.metric_code = now.metric_code
-        left join before using (entity_key, metric_code)
+        left join before
+            on before.entity_key = now.entity_key and before.metric_code = now.metric_code
         where before.signal is distinct from 'up' and (? is null or w.city_code = ?)
         order by now.entity_key, now.metric_code
         """,
@@ -77,7 +78,8 @@ def _rises(con, period: Period, city: str | None) -> list[dict]:
 
 
 def _outgoing(kind_key, period, event, recipient, sender, what_of, body_of) -> Outgoing:
-    document = f"alert:{kind_key}:{event['ward_key']}:{event.get('metric_code', '')}:{period}"
+    document = (f"alert:{kind_key}:{event['city_code']}:{event['ward_key']}:"
+                f"{event.get('metric_code', '')}:{period}")
     version = hashlib.sha256(document.encode()).hexdigest()
 
     def subject(_correction: bool) -> str:

@@ -210,7 +210,7 @@ def _scorecards(con, period, city_code, city_row, status, city_hq, recipients, t
             if not _intact(root, renditions, ["pdf"], warn):
                 continue
             out.append(_make(
-                "ward_scorecard", period, f"ward_scorecard:{ward_key}:{period}", recipient,
+                "ward_scorecard", period, f"ward_scorecard:{city_code}:{ward_key}:{period}", recipient,
                 renditions, ["pdf"], root, sender,
                 partial(_scorecard_subject, period, card, city_row["city_name"]),
                 partial(_scorecard_body, period, card, notes.get(ward_key, []), metrics),
