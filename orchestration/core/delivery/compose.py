@@ -73,7 +73,6 @@ def build_message(
     message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id
-    message["Content-Language"] = recipient.lang
     for key, value in (headers or {}).items():
         message[key] = header_text(value)
     context = {"body": body, "lang": recipient.lang}
@@ -85,4 +84,6 @@ def build_message(
         message.add_attachment(
             path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
         )
+    # last: set_content / add_attachment move Content-* headers into the body parts
+    message["Content-Language"] = recipient.lang
     return message
