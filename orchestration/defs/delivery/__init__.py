@@ -3,9 +3,17 @@
 
 import dagster as dg
 
-from orchestration.defs.delivery.assets import delivery_messages
+from orchestration.defs.delivery.assets import GROUP, delivery_messages
 from orchestration.defs.delivery.reminders import reminder_job, reminder_schedule
 
+# the month's delivery alone (after a re-render, or what `wardstat demo` runs); monthly_job has it too
+delivery_job = dg.define_asset_job(
+    "delivery_job",
+    selection=dg.AssetSelection.groups(GROUP),
+    executor_def=dg.in_process_executor,
+    description="Gửi thư của một tháng / e-mail one month's documents.",
+)
+
 defs = dg.Definitions(
-    assets=[delivery_messages], jobs=[reminder_job], schedules=[reminder_schedule]
+    assets=[delivery_messages], jobs=[delivery_job, reminder_job], schedules=[reminder_schedule]
 )
