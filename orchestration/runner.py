@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from orchestration import paths
@@ -196,8 +197,7 @@ class IngestSummary:
 
 
 def _copy_into_inbox(source: Path) -> Path:
-    """Copy ``source`` into the inbox atomically (a hidden temporary name, then a rename), keeping
-    its mtime, which becomes the file's received_at."""
+    """Copy ``source`` into the inbox atomically (a hidden temporary name, then a rename)."""
     inbox = paths.inbox_dir()
     inbox.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=inbox, prefix=".incoming-")
@@ -259,9 +259,17 @@ def _loaded_pairs(entries: dict) -> set[tuple[str, str]]:
         return loaded_pairs(con, entries)
 
 
-def ingest_paths(files: Sequence[Path], *, progress: Progress | None = None) -> IngestSummary:
+def ingest_paths(
+    files: Sequence[Path],
+    *,
+    progress: Progress | None = None,
+    received_at: dict[str, datetime] | None = None,
+) -> IngestSummary:
     """Receive ``files`` (copy into the inbox, archive) and load them now through ``ingest_job``:
-    one run per contiguous range of the partitions they touch."""
+    one run per contiguous range of the partitions they touch.
+
+    Each file's received_at is now, unless ``received_at`` (file name → naive Việt Nam time) says
+    when it reached the police: the demo replays a history of receipts that way."""
     from orchestration.core.ingest.archive import archive_file
 
     say = progress or (lambda message: None)
@@ -274,7 +282,11 @@ def ingest_paths(files: Sequence[Path], *, progress: Progress | None = None) -> 
         source = Path(source)
         say(f"[{index}/{len(files)}] nhận tệp / receiving {source.name}")
         in_inbox = _copy_into_inbox(source)
-        entry, is_new = archive_file(in_inbox, original_name=source.name)
+        entry, is_new = archive_file(
+            in_inbox,
+            original_name=source.name,
+            received_at=(received_at or {}).get(source.name),
+        )
         in_inbox.unlink(missing_ok=True)
         entries.append(entry)
         fresh[entry.sha256] = fresh.get(entry.sha256, False) or is_new

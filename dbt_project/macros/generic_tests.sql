@@ -1,4 +1,5 @@
-{# Generic tests written here because dbt packages cannot be installed. #}
+{# Generic tests of our own (dbt packages cannot be installed here, so no dbt_utils): the names are
+   ours, not dbt_utils', so nobody mistakes them for the package's macros. #}
 {# True when the tested model is rebuilt a month at a time (incremental, delete+insert on period)
    and this run builds some months only: a duplicate can then only be in the months just built,
    so the test reads those instead of the whole history (at national size 20 s → under 1 s). #}
@@ -14,7 +15,7 @@
     {{ return(false) }}
 {%- endmacro %}
 
-{% test unique_combination_of_columns(model, combination_of_columns) %}
+{% test unique_key_columns(model, combination_of_columns) %}
 {%- set columns = [] -%}
 {%- for column in combination_of_columns -%}{%- do columns.append(adapter.quote(column)) -%}{%- endfor %}
 select {{ columns | join(', ') }}, count(*) as n
@@ -26,7 +27,7 @@ group by {{ columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
 
-{% test accepted_range(model, column_name, min_value=none, max_value=none, inclusive=true) %}
+{% test value_between(model, column_name, min_value=none, max_value=none, inclusive=true) %}
 select *
 from {{ model }}
 where {{ column_name }} is not null

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 
@@ -22,6 +22,7 @@ class DemoContext:
     cities: list[str] | None = None  # province codes; None = all five cities
     say: Callable[[str], None] = print  # transient progress within a step
     files: list[Path] = field(default_factory=list)  # demo files, in the order they were received
+    received: dict[str, datetime] = field(default_factory=dict)  # file name → when it "arrived"
     results: dict[str, object] = field(default_factory=dict)  # what each step produced, by step key
 
 
@@ -41,6 +42,7 @@ def _generate(ctx: DemoContext) -> str:
     ctx.files = [
         ctx.demo_dir / f.name for f in sorted(files, key=lambda f: (f.received_at, f.name))
     ]
+    ctx.received = {f.name: datetime.fromisoformat(f.received_at) for f in files}
     ctx.results["generate"] = files
     how = "dùng lại / reused" if reused else "đã tạo / written"
     return f"{len(files)} tệp {how} in {ctx.demo_dir}"
@@ -49,7 +51,8 @@ def _generate(ctx: DemoContext) -> str:
 def _ingest(ctx: DemoContext) -> str:
     from orchestration.runner import ingest_paths
 
-    summary = ingest_paths(ctx.files, progress=ctx.say)
+    # the demo replays a history: each file is received when its manifest says it arrived
+    summary = ingest_paths(ctx.files, progress=ctx.say, received_at=ctx.received)
     ctx.results["ingest"] = summary
     rejected = sum(f.rows_rejected for f in summary.files)
     unreadable = sum(f.status == "unreadable" for f in summary.files)

@@ -41,6 +41,19 @@ def run(args: argparse.Namespace) -> int:
             f"'{args.period}' không phải kỳ báo cáo dạng YYYY-MM (ví dụ 2024-05)",
             f"'{args.period}' is not a period written YYYY-MM (e.g. 2024-05)",
         )
+    from orchestration.core.ingest.buckets import FIRST_PARTITION, local_now
+
+    current = Period.containing(local_now().date())
+    if period > current:
+        return _fail(
+            f"kỳ {period} chưa tới (hôm nay thuộc kỳ {current}): không thể gửi số liệu cho kỳ này",
+            f"period {period} is in the future (today falls in {current}): it cannot be submitted",
+        )
+    if period < FIRST_PARTITION:
+        return _fail(
+            f"kỳ {period} trước kỳ đầu tiên của chương trình ({FIRST_PARTITION})",
+            f"period {period} is before the programme's first month ({FIRST_PARTITION})",
+        )
     reference = load_reference()
     code = args.ward.strip()
     if code.isdigit() and len(code) < 5:

@@ -38,7 +38,7 @@ def test_partially_invalid_file_keeps_reasons_and_drops_the_whole_ward_month(hom
         f"{OTHER_WARD},2024-05,traffic_accidents,1,",
         "99999,2024-05,crime_cases,1,",
     ]
-    archive_file(write_csv(tmp_path / "a.csv", lines, received=datetime(2024, 5, 16)))
+    archive_file(write_csv(tmp_path / "a.csv", lines), received_at=datetime(2024, 5, 16))
     _load_all()
 
     assert query("select ward_code, metric_code, value from raw.submission_values order by 2") == [
@@ -60,10 +60,10 @@ def test_partially_invalid_file_keeps_reasons_and_drops_the_whole_ward_month(hom
 
 
 def test_identical_resubmission_changes_nothing(home, tmp_path, valid_lines):
-    archive_file(write_csv(tmp_path / "a.csv", valid_lines, received=datetime(2024, 5, 16)))
+    archive_file(write_csv(tmp_path / "a.csv", valid_lines), received_at=datetime(2024, 5, 16))
     first = _load_all()
     counts = counts_of_raw()
-    archive_file(write_csv(tmp_path / "again.csv", valid_lines, received=datetime(2024, 5, 20)))
+    archive_file(write_csv(tmp_path / "again.csv", valid_lines), received_at=datetime(2024, 5, 20))
 
     assert len(first) == 1 and _load_all() == []
     assert counts_of_raw() == counts == (4, 1, 1)
@@ -72,8 +72,8 @@ def test_identical_resubmission_changes_nothing(home, tmp_path, valid_lines):
 def test_revision_keeps_both_versions_and_the_latest_wins(home, tmp_path, valid_lines):
     # the revision is archived first but was received later: loads follow received_at
     revised = [line.replace("crime_cases,3,", "crime_cases,5,") for line in valid_lines]
-    archive_file(write_csv(tmp_path / "b.csv", revised, received=datetime(2024, 5, 18)))
-    archive_file(write_csv(tmp_path / "a.csv", valid_lines, received=datetime(2024, 5, 16)))
+    archive_file(write_csv(tmp_path / "b.csv", revised), received_at=datetime(2024, 5, 18))
+    archive_file(write_csv(tmp_path / "a.csv", valid_lines), received_at=datetime(2024, 5, 16))
     _load_all()
 
     versions = query(
@@ -95,7 +95,7 @@ def test_revision_keeps_both_versions_and_the_latest_wins(home, tmp_path, valid_
 
 def test_a_failure_inside_the_transaction_leaves_nothing(home, tmp_path, valid_lines, monkeypatch):
     entry, _ = archive_file(
-        write_csv(tmp_path / "a.csv", valid_lines, received=datetime(2024, 5, 16))
+        write_csv(tmp_path / "a.csv", valid_lines), received_at=datetime(2024, 5, 16)
     )
     verdict = validate_archived(entry.path, today=entry.received_at.date())
 

@@ -8,7 +8,7 @@ import duckdb
 from dbt_fixture_data import LAST_PERIOD
 from dbt_invoke import DbtProject
 
-UNIQUE_TEST = "unique_combination_of_columns"
+UNIQUE_TEST = "unique_key_columns"
 
 
 def failed_tests(result) -> set[str]:

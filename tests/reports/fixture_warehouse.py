@@ -1,6 +1,6 @@
 """A small warehouse shaped exactly like the dbt marts, for the report tests.
 
-Every table is created from the enforced contract, ``dbt_project/models/marts/_marts.yml`` (column
+Every table is created from the enforced contract, ``dbt_project/models/marts/<model>.yml`` (column
 names, order and types), and the fixture's rows are inserted by column name: a column the fixture
 fills that the contract lacks fails the build, so drift between the marts and the reports' tests
 shows up here. Columns the fixture does not fill stay null. Keeping it separate from dbt keeps the
@@ -34,7 +34,7 @@ import yaml
 from orchestration.core.periods import Period, period_range
 from orchestration.paths import DBT_PROJECT_DIR, REFERENCE_DIR
 
-MARTS_CONTRACT = DBT_PROJECT_DIR / "models" / "marts" / "_marts.yml"
+MARTS_DIR = DBT_PROJECT_DIR / "models" / "marts"  # one YAML per mart, its enforced contract
 
 FIRST = Period(2023, 1)
 LAST = Period(2025, 12)
@@ -246,8 +246,11 @@ def build_fixture_warehouse(path: Path, *, extra_wards: int = 0, seed: int = 202
 
 def contract_columns() -> dict[str, list[tuple[str, str]]]:
     """Mart name → [(column, data type)] as enforced by the dbt contract."""
-    spec = yaml.safe_load(MARTS_CONTRACT.read_text(encoding="utf-8"))
-    return {m["name"]: [(c["name"], c["data_type"]) for c in m["columns"]] for m in spec["models"]}
+    contract = {}
+    for path in sorted(MARTS_DIR.glob("*.yml")):
+        for m in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
+            contract[m["name"]] = [(c["name"], c["data_type"]) for c in m["columns"]]
+    return contract
 
 
 def _conform_to_contract(con: duckdb.DuckDBPyConnection) -> None:
@@ -262,7 +265,7 @@ def _conform_to_contract(con: duckdb.DuckDBPyConnection) -> None:
     }
     unknown = built - set(contract)
     if unknown:
-        raise AssertionError(f"fixture tables not in {MARTS_CONTRACT.name}: {sorted(unknown)}")
+        raise AssertionError(f"fixture tables with no mart YAML in {MARTS_DIR}: {sorted(unknown)}")
     for table, columns in contract.items():
         ddl = ", ".join(f'"{name}" {data_type}' for name, data_type in columns)
         con.execute(f"create table marts.{table} ({ddl})")

@@ -10,6 +10,7 @@ no executemany).
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterable
@@ -166,7 +167,11 @@ def load_file(
 def _insert_file_row(con, entry: ArchivedFile, verdict: FileVerdict, loaded_at: datetime) -> None:
     con.execute(
         """
-        insert into raw.submission_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        insert into raw.submission_files (
+            file_sha256, original_name, archive_path, size_bytes, format, encoding, received_at,
+            first_loaded_at, status, error, rows_total, rows_accepted, rows_rejected,
+            error_vi, error_en, error_reason
+        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         on conflict do nothing
         """,
         [
@@ -183,6 +188,9 @@ def _insert_file_row(con, entry: ArchivedFile, verdict: FileVerdict, loaded_at: 
             len(verdict.rows) + len(verdict.rejections),
             len(verdict.rows),
             len(verdict.rejections),
+            verdict.error_vi,
+            verdict.error_en,
+            verdict.error_reason,
         ],
     )
 
@@ -224,6 +232,14 @@ def _insert_rejections(con, entry: ArchivedFile, rejections: list, loaded_at: da
             "raw_line": _strings([r.raw_line for r in rejections]),
             "reason": _strings([r.reason for r in rejections]),
             "message": _strings([r.message for r in rejections]),
+            "message_vi": _strings([r.message_vi for r in rejections]),
+            "message_en": _strings([r.message_en for r in rejections]),
+            "params": _strings(
+                [
+                    None if r.params is None else json.dumps(r.params, ensure_ascii=False)
+                    for r in rejections
+                ]
+            ),
         },
         constants={
             "file_sha256": entry.sha256,

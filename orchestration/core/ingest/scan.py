@@ -22,11 +22,12 @@ from pathlib import Path
 from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.readers import read_table
 from orchestration.core.submission.validate import (
-    cannot_read,
     data_rows,
     format_from_name,
     no_data_rows,
     period_label,
+    read_bounded,
+    unexpected,
 )
 
 
@@ -48,9 +49,9 @@ class FileScan:
 def scan_file(path: str | Path) -> FileScan:
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return FileScan(format=format_from_name(path), error=cannot_read(error))
+        data = read_bounded(path)
+    except UnreadableFile as error:
+        return FileScan(format=format_from_name(path), error=str(error))
     return scan_bytes(data, path)
 
 
@@ -67,6 +68,10 @@ def scan_bytes(data: bytes, path: str | Path) -> FileScan:
             raise no_data_rows()
     except UnreadableFile as error:
         return FileScan(format=fmt, encoding=encoding, delimiter=delimiter, error=str(error))
+    except Exception as error:  # noqa: BLE001 (any library error on any bytes: a verdict)
+        # the same safety net as the validator's, so both give the same verdict
+        vi, en, _reason = unexpected(error)
+        return FileScan(format=fmt, encoding=encoding, delimiter=delimiter, error=f"{vi} / {en}")
     mentioned = frozenset(period_label(raw)[0] or None for raw in raw_periods)
     return FileScan(
         format=fmt,

@@ -63,6 +63,18 @@ create table if not exists raw.submission_rejections (
 );
 """
 
+# Columns added after the first release: a warehouse built before them is migrated in place
+# (idempotent), and its old rows keep null there. ``message`` stays the joined "vi / en" text.
+MIGRATIONS = """
+alter table raw.submission_rejections add column if not exists message_vi varchar;
+alter table raw.submission_rejections add column if not exists message_en varchar;
+alter table raw.submission_rejections add column if not exists params json;
+alter table raw.submission_files add column if not exists error_vi varchar;
+alter table raw.submission_files add column if not exists error_en varchar;
+alter table raw.submission_files add column if not exists error_reason varchar;
+"""
+
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
+    con.execute(MIGRATIONS)

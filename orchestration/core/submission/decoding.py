@@ -96,8 +96,11 @@ def decode(data: bytes) -> tuple[str, str]:
         text, encoding = _strict(data, utf16, "UTF-16"), "utf-16"
     elif b"\x00" in data:
         raise UnreadableFile(
-            "Tệp chứa dữ liệu nhị phân, không phải tệp CSV hay Excel (.xlsx)",
-            "the file holds binary data; it is neither a CSV nor an Excel (.xlsx) file",
+            "Tệp chứa dữ liệu nhị phân, không phải tệp CSV hay bảng tính (.xlsx, .ods, .xls); "
+            "hãy lưu lại dạng .xlsx hoặc .csv (UTF-8)",
+            "the file holds binary data; it is neither a CSV nor a spreadsheet (.xlsx, .ods, "
+            ".xls); save it as .xlsx or .csv (UTF-8)",
+            "binary",
         )
     else:
         try:
@@ -129,7 +132,40 @@ def _strict(data: bytes, codec: str, label: str) -> str:
         ) from None
 
 
+def _mixed_lines(data: bytes) -> tuple[int, str, str] | None:
+    """``(line, found, expected)`` when some lines are UTF-8 and others are not.
+
+    A file is one encoding: a cp1258 export with one line pasted in as UTF-8 (or the reverse) would
+    otherwise be read whole as cp1258 and store the UTF-8 line as mojibake (``Háº£i``). The line
+    named is the first of the fewer kind, the one that does not fit."""
+    utf8_lines, other_lines = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_lines.append(number)
+        else:
+            utf8_lines.append(number)
+    if not utf8_lines or not other_lines:
+        return None
+    if len(utf8_lines) <= len(other_lines):
+        return utf8_lines[0], "UTF-8", "Windows-1258"
+    return other_lines[0], "Windows-1258", "UTF-8"
+
+
 def _cp1258_or_fail(data: bytes, utf8_error: UnicodeDecodeError) -> str:
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        line, found, expected = mixed
+        raise UnreadableFile(
+            f"Tệp trộn nhiều mã hóa: dòng {line} mã hóa {found}, phần còn lại {expected}; "
+            "hãy lưu lại cả tệp dạng CSV UTF-8",
+            f"the file mixes encodings: line {line} is {found}, the rest "
+            f"{expected}; save the whole file again as CSV UTF-8",
+            "mixed_encoding",
+        )
     try:
         text = unicodedata.normalize("NFC", data.decode("cp1258"))
     except UnicodeDecodeError:

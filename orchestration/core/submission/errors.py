@@ -12,7 +12,8 @@ def bilingual(vi: str, en: str) -> str:
 class UnreadableFile(Exception):
     """The file as a whole cannot be read: bad encoding, junk, no header, broken workbook."""
 
-    def __init__(self, vi: str, en: str) -> None:
+    def __init__(self, vi: str, en: str, reason: str = "unreadable") -> None:
         super().__init__(bilingual(vi, en))
         self.vi = vi
         self.en = en
+        self.reason = reason  # a stable code, stored with the file's verdict

@@ -17,6 +17,21 @@ class Problem(NamedTuple):
     column: str | None
     vi: str
     en: str
+    # What the sentence was built from (JSON-able), stored with the rejection so a reader can
+    # re-word it in either language without parsing the sentence.
+    params: dict | None = None
+
+
+# Longest text a cell or note may hold: a note is a sentence or two, not a document.
+MAX_CELL_CHARS = 2000
+# At most this many distinct values or line numbers are listed in one message, so a file of a
+# million conflicting copies yields messages of bounded size (the count of the rest is given).
+MAX_LISTED = 10
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A raw value as quoted in a message: long junk is cut so a message stays readable."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def fmt(value: float) -> str:
@@ -24,8 +39,8 @@ def fmt(value: float) -> str:
 
 
 def lines_text(lines: list[int]) -> str:
-    shown = ", ".join(str(n) for n in lines[:10])
-    return shown + (f", … (+{len(lines) - 10})" if len(lines) > 10 else "")
+    shown = ", ".join(str(n) for n in lines[:MAX_LISTED])
+    return shown + (f", … (+{len(lines) - MAX_LISTED})" if len(lines) > MAX_LISTED else "")
 
 
 def unknown_ward(raw: str, code: str) -> Problem:
@@ -37,6 +52,7 @@ def unknown_ward(raw: str, code: str) -> Problem:
             "cần mã đơn vị 5 chữ số của cơ quan thống kê, ví dụ 00019",
             f"no ward has the code '{raw}' (tried {code}, as Excel often drops leading zeros); "
             "expected the statistics office's 5-digit unit code, e.g. 00019",
+            {"raw": raw, "tried": code},
         )
     shown = raw or "(trống / empty)"
     return Problem(
@@ -44,6 +60,7 @@ def unknown_ward(raw: str, code: str) -> Problem:
         "ward_code",
         f"không có phường/xã nào mang mã '{shown}'; cần mã đơn vị 5 chữ số, ví dụ 00019",
         f"no ward has the code '{shown}'; expected a 5-digit unit code, e.g. 00019",
+        {"raw": raw},
     )
 
 
@@ -67,7 +84,9 @@ def ward_not_valid(code: str, period: str, wards: tuple[Ward, ...]) -> Problem:
             f"code {code} ({ward.name}) is a new unit reporting from {ward.first_period}; "
             f"for {period} use the old ward's code"
         )
-    return Problem("ward_not_valid_in_period", "ward_code", vi, en)
+    return Problem(
+        "ward_not_valid_in_period", "ward_code", vi, en, {"code": code, "period": period}
+    )
 
 
 def unknown_metric(raw: str, suggestion: str | None) -> Problem:
@@ -79,6 +98,7 @@ def unknown_metric(raw: str, suggestion: str | None) -> Problem:
         "metric_code",
         f"không có chỉ tiêu '{shown}' trong danh mục{hint_vi}",
         f"'{shown}' is not a metric in the catalog{hint_en}",
+        {"raw": raw, "suggestion": suggestion},
     )
 
 
@@ -89,6 +109,7 @@ def bad_period(raw: str) -> Problem:
         "period",
         f"'{shown}' không phải kỳ báo cáo dạng YYYY-MM (ví dụ 2024-05)",
         f"'{shown}' is not a period written YYYY-MM (e.g. 2024-05)",
+        {"raw": raw},
     )
 
 
@@ -98,6 +119,7 @@ def future_period(period: str, current: str, today: str) -> Problem:
         "period",
         f"kỳ {period} chưa tới (ngày {today} thuộc kỳ {current})",
         f"period {period} is in the future ({today} falls in statistical month {current})",
+        {"period": period, "current": current, "today": today},
     )
 
 
@@ -114,8 +136,50 @@ def not_numeric(raw: str, ambiguous: bool) -> Problem:
             "hãy ghi số không có dấu phân cách hàng nghìn, ví dụ 1234 hoặc 1,5",
             f"'{raw}' is ambiguous (one thousand two hundred thirty-four, or 1.234?); "
             "write numbers without thousands separators, e.g. 1234 or 1.5",
+            {"raw": raw, "ambiguous": True},
         )
-    return Problem("not_numeric", "value", f"'{raw}' không phải là số", f"'{raw}' is not a number")
+    shown = shorten(raw)
+    return Problem(
+        "not_numeric",
+        "value",
+        f"'{shown}' không phải là số",
+        f"'{shown}' is not a number",
+        {"raw": shown, "ambiguous": False},
+    )
+
+
+def not_finite(value: float) -> Problem:
+    """A numeric workbook cell holding NaN or infinity (``1e999`` typed into Excel)."""
+    return Problem(
+        "not_numeric",
+        "value",
+        f"'{value}' không phải là một số hữu hạn",
+        f"'{value}' is not a finite number",
+        {"raw": str(value), "ambiguous": False},
+    )
+
+
+def formula_without_value(formula: str) -> Problem:
+    shown = shorten(formula)
+    return Problem(
+        "formula_without_value",
+        "value",
+        f"ô chứa công thức {shown} nhưng không có giá trị đã tính; hãy nhập số trực tiếp "
+        "(hoặc mở tệp bằng Excel/LibreOffice, để nó tính rồi lưu lại)",
+        f"the cell holds the formula {shown} but no computed value; type the number itself "
+        "(or open the file in Excel/LibreOffice so it computes, then save)",
+        {"formula": shown},
+    )
+
+
+def too_long(column: str, length: int) -> Problem:
+    return Problem(
+        "too_long",
+        column,
+        f"ô dài {length} ký tự, quá giới hạn {MAX_CELL_CHARS} ký tự; hãy rút gọn",
+        f"the cell holds {length} characters, more than the limit of {MAX_CELL_CHARS}; shorten it",
+        {"length": length, "limit": MAX_CELL_CHARS},
+    )
 
 
 def out_of_bounds(value: float, metric: Metric) -> Problem:
@@ -132,6 +196,7 @@ def out_of_bounds(value: float, metric: Metric) -> Problem:
         "value",
         f"{fmt(value)} nằm ngoài giới hạn; chỉ tiêu {metric.code} ({metric.unit}) phải {vi_range}",
         f"{fmt(value)} is out of bounds; metric {metric.code} ({metric.unit}) must be {en_range}",
+        {"value": value, "metric": metric.code, "min": low, "max": high},
     )
 
 
@@ -141,6 +206,7 @@ def fractional_count(raw: str, metric: Metric) -> Problem:
         "value",
         f"'{raw}' không phải số nguyên; chỉ tiêu {metric.code} là số đếm ({metric.unit})",
         f"'{raw}' is not a whole number; metric {metric.code} is a count ({metric.unit})",
+        {"raw": raw, "metric": metric.code},
     )
 
 
@@ -152,13 +218,17 @@ def malformed_row(found: int, expected: int) -> Problem:
         "trong tệp phân tách bằng dấu phẩy: dùng dấu chấm hoặc đặt giá trị trong ngoặc kép)",
         f"the row has {found} fields but the header only {expected} (perhaps a decimal comma in a "
         "comma-separated file: use a point, or quote the value)",
+        {"found": found, "expected": expected},
     )
 
 
 def conflicting_duplicate(
     ward: str, period: str, metric: str, lines: list[int], values: list[float]
 ) -> Problem:
-    shown = ", ".join(dict.fromkeys(fmt(v) for v in values))
+    distinct = list(dict.fromkeys(fmt(v) for v in values))
+    shown = ", ".join(distinct[:MAX_LISTED])
+    if len(distinct) > MAX_LISTED:
+        shown += f", … (+{len(distinct) - MAX_LISTED})"
     return Problem(
         "conflicting_duplicate",
         "value",
@@ -166,6 +236,15 @@ def conflicting_duplicate(
         f"dòng {lines_text(lines)}; chỉ giữ một dòng",
         f"ward {ward}, period {period}, metric {metric} has different values ({shown}) on lines "
         f"{lines_text(lines)}; keep only one row",
+        {
+            "ward": ward,
+            "period": period,
+            "metric": metric,
+            "lines": lines[:MAX_LISTED],
+            "n_lines": len(lines),
+            "values": distinct[:MAX_LISTED],
+            "n_values": len(distinct),
+        },
     )
 
 
@@ -177,6 +256,12 @@ def ward_month_rejected(ward: str, period: str, bad_lines: list[int]) -> Problem
         "sửa các dòng đó rồi gửi lại số liệu cả tháng của phường",
         f"dropped because ward {ward}, period {period} has invalid line(s) "
         f"({lines_text(bad_lines)}); fix them and send the ward's whole month again",
+        {
+            "ward": ward,
+            "period": period,
+            "lines": bad_lines[:MAX_LISTED],
+            "n_lines": len(bad_lines),
+        },
     )
 
 

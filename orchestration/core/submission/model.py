@@ -36,9 +36,11 @@ class Rejection:
     metric_code: str | None = None
     raw_value: str | None = None
     raw_line: str | None = None  # the row as read, so nothing is lost
-    # The two halves of ``message`` (which is "vi / en"), so a reader can show one language.
+    # The message in each language (``message`` joins them) and what it was built from: one
+    # ``{"reason", "column", **parameters}`` per problem of the row, stored as JSON.
     message_vi: str | None = None
     message_en: str | None = None
+    params: list[dict] | None = None
 
 
 @dataclass
@@ -51,6 +53,22 @@ class FileVerdict:
     rows: list[SubmissionRow] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     error: str | None = None  # set when the file cannot be read at all: then rows is empty
+    error_vi: str | None = None  # ``error`` in each language, and its stable code
+    error_en: str | None = None
+    error_reason: str | None = None
+
+    def refuse(self, vi: str, en: str, reason: str) -> FileVerdict:
+        """Mark the whole file unreadable (no rows) with its reason in both languages."""
+        from orchestration.core.submission.errors import bilingual
+
+        self.error, self.error_vi, self.error_en, self.error_reason = (
+            bilingual(vi, en),
+            vi,
+            en,
+            reason,
+        )
+        self.rows, self.rejections = [], []
+        return self
 
     @property
     def readable(self) -> bool:

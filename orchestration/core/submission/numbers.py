@@ -14,6 +14,8 @@ Rules (also in the README, "Submitting data"):
 - With both separators, the last one is the decimal separator (``1.234,5``, ``1,234.5`` → 1234.5).
 - Spaces (also non-breaking) may group thousands: ``1 234``. A sign may lead. Nothing else is a
   number (``nan``, ``inf``, ``12kg``, ``x``).
+- Only ASCII digits: Python's ``float()`` also reads full-width ``１２`` and Arabic-Indic ``٣``,
+  which no clerk types on purpose (a pasted value from elsewhere), so they are refused.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ class NotANumber(ValueError):
         self.ambiguous = ambiguous
 
 
-_SPACE_GROUPED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
-_DIGITS_AND_SEPARATORS = re.compile(r"^\d[\d.,]*$")
+_SPACE_GROUPED = re.compile(r"^[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]+)?$")
+_DIGITS_AND_SEPARATORS = re.compile(r"^[0-9][0-9.,]*$")
 
 
 def _grouped(integer: str, sep: str) -> bool:
@@ -89,7 +91,7 @@ def value_parser(style: str) -> Callable[[str], float]:
                 value = float(text)
             except ValueError:
                 return parse_number(text, style)
-            if value - value != 0 or "_" in text:  # nan, inf, 1_000
+            if value - value != 0 or "_" in text or not text.isascii():  # nan, inf, 1_000, １２
                 raise NotANumber(text)
             return value
 
@@ -101,7 +103,7 @@ def value_parser(style: str) -> Callable[[str], float]:
                     value = float(text)
                 except ValueError:
                     return parse_number(text, style)
-                if value - value != 0 or "_" in text:
+                if value - value != 0 or "_" in text or not text.isascii():
                     raise NotANumber(text)
                 return value
             return parse_number(text, style)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from orchestration.core.submission import numbers
+from orchestration.core.submission import numbers, spreadsheets
 from orchestration.core.submission.decoding import decode
 from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.headers import (
@@ -25,11 +25,29 @@ from orchestration.core.submission.headers import (
     describe_aliases,
     map_header,
 )
+from orchestration.core.submission.spreadsheets import OLE_MAGIC, ZIP_MAGIC
 
 DELIMITERS = {",": numbers.POINT, ";": numbers.COMMA, "\t": numbers.EITHER}
 _DELIMITER_NAMES = {",": "dấu phẩy / comma", ";": "dấu chấm phẩy / semicolon", "\t": "tab"}
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
+# Names of files no clerk means as data: refused by name with what to do, before any parsing.
+_OTHER_FORMATS = {
+    ".pdf": ("Tệp PDF", "a PDF file"),
+    ".doc": ("Tệp Word", "a Word file"),
+    ".docx": ("Tệp Word", "a Word file"),
+    ".numbers": ("Tệp Numbers (Apple)", "an Apple Numbers file"),
+    ".xlsb": ("Tệp Excel nhị phân (.xlsb)", "a binary Excel (.xlsb) file"),
+    ".jpg": ("Tệp ảnh", "an image"),
+    ".jpeg": ("Tệp ảnh", "an image"),
+    ".png": ("Tệp ảnh", "an image"),
+    ".zip": ("Tệp nén .zip", "a .zip archive"),
+    ".rar": ("Tệp nén .rar", "a .rar archive"),
+}
+_MAGICS = {
+    b"%PDF": ("Tệp PDF", "a PDF file"),
+    b"\x89PNG": ("Tệp ảnh", "an image"),
+    b"\xff\xd8\xff": ("Tệp ảnh", "an image"),
+    b"Rar!": ("Tệp nén .rar", "a .rar archive"),
+}
 
 
 @dataclass
@@ -48,16 +66,22 @@ def read_table(data: bytes, name: str | Path = "") -> Table:
     """Pick the reader from the content (not only the name: files get renamed)."""
     suffix = Path(name).suffix.lower()
     if data.startswith(ZIP_MAGIC):
-        return read_workbook(data)
-    if data.startswith(OLE_MAGIC) or suffix == ".xls":
+        kind, _archive = spreadsheets.zip_kind(data)
+        return read_workbook(data, kind)
+    if data.startswith(OLE_MAGIC):
+        return read_workbook(data, "xls")
+    for magic, (what_vi, what_en) in _MAGICS.items():
+        if data.startswith(magic):
+            raise spreadsheets.not_a_spreadsheet(what_vi, what_en)
+    if suffix in _OTHER_FORMATS:
+        raise spreadsheets.not_a_spreadsheet(*_OTHER_FORMATS[suffix])
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise UnreadableFile(
-            "Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại dạng .xlsx hoặc CSV UTF-8",
-            "Excel 97-2003 (.xls) files are not supported; save it as .xlsx or CSV UTF-8",
-        )
-    if suffix in (".xlsx", ".xlsm"):
-        raise UnreadableFile(
-            "Tệp có đuôi .xlsx nhưng không phải bảng tính Excel hợp lệ (tệp hỏng?)",
-            "the file is named .xlsx but is not a valid Excel workbook (corrupted?)",
+            f"Tệp có đuôi {suffix} nhưng không phải bảng tính hợp lệ (tệp hỏng?); "
+            f"{spreadsheets.SAVE_AS_VI}",
+            f"the file is named {suffix} but is not a valid spreadsheet (damaged?); "
+            f"{spreadsheets.SAVE_AS_EN}",
+            "damaged",
         )
     return read_csv(data)
 
@@ -172,8 +196,38 @@ def _value_cell(cell: object) -> object:
     if isinstance(cell, bool) or cell is None:
         return _text(cell)
     if isinstance(cell, int | float):
-        return float(cell)
+        try:
+            return float(cell)
+        except OverflowError:  # an integer cell beyond any float: judged as the text it is
+            return str(cell)[:100]
     return _text(cell)
+
+
+def _lenient_number(cast):
+    """openpyxl's cast of a numeric cell's text, keeping text it cannot read as text.
+
+    A cell marked numeric (``t="n"``) holding ``abc`` makes openpyxl raise ``ValueError`` in the
+    middle of the sheet, which would make the whole file unreadable; kept as text, the validator
+    rejects just that row as ``not_numeric``. Non-ASCII digits (``int()`` reads ``١٢``) stay text
+    for the same reason. Checked by tests/submission/test_hostile.py."""
+
+    def cast_number(value):
+        if not value.isascii():
+            return value
+        try:
+            return cast(value)
+        except ValueError:
+            return value
+
+    cast_number.wardstat = True
+    return cast_number
+
+
+def _patch_openpyxl() -> None:
+    from openpyxl.worksheet import _reader
+
+    if not getattr(_reader._cast_number, "wardstat", False):
+        _reader._cast_number = _lenient_number(_reader._cast_number)
 
 
 def _normalise_cells(raw: tuple, columns: dict[str, int], width: int) -> list:
@@ -186,20 +240,29 @@ def _normalise_cells(raw: tuple, columns: dict[str, int], width: int) -> list:
     return cells
 
 
-def read_workbook(data: bytes) -> Table:
+def _open_xlsx(data: bytes, *, data_only: bool = True):
     from openpyxl import load_workbook  # heavy: only when a workbook arrives
 
+    _patch_openpyxl()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
         raise UnreadableFile(
             f"Không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx): {error}",
             f"cannot open the Excel file (corrupted or not .xlsx): {error}",
+            "damaged",
         ) from None
+
+
+def read_workbook(data: bytes, kind: str = "xlsx") -> Table:
+    """An .xlsx (openpyxl) or .ods / .xls (calamine) workbook: a wardstat form or a plain sheet."""
+    workbook = _open_xlsx(data) if kind == "xlsx" else spreadsheets.CalamineBook(data, kind)
     from orchestration.core.submission.template import META_SHEET, read_template_rows
 
     if META_SHEET in workbook.sheetnames:
-        return read_template_rows(workbook)
+        # formulas only from .xlsx: LibreOffice always stores a formula's value in .ods/.xls
+        formulas = (lambda: _open_xlsx(data, data_only=False)) if kind == "xlsx" else None
+        return read_template_rows(workbook, kind=kind, open_formulas=formulas)
     sheets = [workbook.active] + [ws for ws in workbook.worksheets if ws is not workbook.active]
     for sheet in sheets:
         if sheet is None:
@@ -208,7 +271,7 @@ def read_workbook(data: bytes) -> Table:
             names = [_text(c) for c in raw]
             columns = _header_columns(names)
             if all(c in columns for c in REQUIRED):
-                return _plain_sheet(workbook, sheet, row_no, names, columns)
+                return _plain_sheet(workbook, sheet, row_no, names, columns, kind)
     raise UnreadableFile(
         "Không tìm thấy dòng tiêu đề (ward_code, period, metric_code, value) trong 20 dòng đầu của "
         "bảng tính nào, và tệp không phải mẫu báo cáo của wardstat",
@@ -217,7 +280,7 @@ def read_workbook(data: bytes) -> Table:
     )
 
 
-def _plain_sheet(workbook, sheet, header_row: int, names: list[str], columns) -> Table:
+def _plain_sheet(workbook, sheet, header_row: int, names: list[str], columns, kind) -> Table:
     width = max(columns.values()) + 1
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -230,7 +293,7 @@ def _plain_sheet(workbook, sheet, header_row: int, names: list[str], columns) ->
             workbook.close()
 
     return Table(
-        format="xlsx",
+        format=kind,
         encoding=None,
         delimiter=None,
         number_style=numbers.EITHER,

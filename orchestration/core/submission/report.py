@@ -10,6 +10,11 @@ from orchestration.core.submission.model import FileVerdict, Rejection
 from orchestration.core.submission.readers import delimiter_name
 
 GROUPED = "ward_month_rejected"
+WORKBOOKS = {
+    "xlsx": ("bảng tính Excel", "Excel workbook"),
+    "ods": ("bảng tính LibreOffice (.ods)", "LibreOffice spreadsheet (.ods)"),
+    "xls": ("bảng tính Excel 97-2003 (.xls)", "Excel 97-2003 workbook (.xls)"),
+}
 
 
 def _pick(vi: str, en: str, lang: str | None) -> str:
@@ -28,11 +33,13 @@ def _split(message: str) -> tuple[str, str]:
 def summary_line(verdict: FileVerdict, lang: str | None = None) -> str:
     name = verdict.path.name
     if not verdict.readable:
-        vi, en = _split(verdict.error or "")
+        vi, en = verdict.error_vi, verdict.error_en
+        if vi is None or en is None:
+            vi, en = _split(verdict.error or "")
         return f"{name}: " + _pick(f"KHÔNG ĐỌC ĐƯỢC — {vi}", f"UNREADABLE — {en}", lang)
     accepted, rejected = len(verdict.rows), len(verdict.rejections)
-    if verdict.format == "xlsx":
-        how_vi, how_en = "bảng tính Excel", "Excel workbook"
+    if verdict.format in WORKBOOKS:
+        how_vi, how_en = WORKBOOKS[verdict.format]
     else:
         delimiter = delimiter_name(verdict.delimiter)
         delim_vi, _, delim_en = delimiter.partition(" / ")

@@ -8,6 +8,10 @@ rows a CSV would give.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +22,37 @@ from orchestration.core.submission.errors import UnreadableFile
 
 META_SHEET = "_wardstat"
 FORM_ID = "wardstat-report-form"
-FORM_VERSION = "1"
+FORM_VERSION = "2"  # 2: the meta sheet carries a checksum of the hidden parts
+# Rows of the form read at most (one per metric is ~40).
+MAX_FORM_ROWS = 500
+PASSWORD_ENV = "WARDSTAT_FORM_PASSWORD"
+DEFAULT_PASSWORD = "wardstat-form"
 DATA_SHEET = "Báo cáo"
 HEADER_ROW = 9
 FIRST_ROW = HEADER_ROW + 1
 # Column letters of the table: number, metric name, unit, value, note, metric code (hidden).
 COLS = {"no": "A", "name": "B", "unit": "C", "value": "D", "note": "E", "code": "F"}
+
+
+def form_password() -> str:
+    """The password protecting the form's structure and keying its checksum (read when used)."""
+    return os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
+
+
+def form_checksum(meta: dict, codes: list[tuple[int, str]]) -> str:
+    """HMAC of the meta values (as text) and the hidden metric codes by row.
+
+    Keyed with the form password, so a clerk who unhides and edits the codes or the meta cannot
+    write a checksum that matches; LibreOffice's re-save (numbers as 10.0, another format) does
+    not change it, because values are compared as the text the reader makes of them."""
+    from orchestration.core.submission.readers import _text
+
+    payload = {
+        "meta": {key: _text(value) for key, value in sorted(meta.items()) if key != "checksum"},
+        "codes": [[row, code] for row, code in codes],
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hmac.new(form_password().encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
 def form_name(ward_code: str, period: str) -> str:
@@ -33,6 +62,7 @@ def form_name(ward_code: str, period: str) -> str:
 def write_template(ward: ref.Ward, period: Period, metrics: list[ref.Metric], out: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
@@ -110,13 +140,19 @@ def write_template(ward: ref.Ward, period: Period, metrics: list[ref.Metric], ou
     sheet.column_dimensions["E"].width = 30
     sheet.column_dimensions[COLS["code"]].hidden = True
     sheet.freeze_panes = f"A{FIRST_ROW}"
-    # Locked cells (labels, codes) stay fixed; no password: it protects against slips, not people.
+    # Locked cells (labels, codes) and the workbook's structure (unhiding the meta sheet) need the
+    # configured password; the checksum below catches an edit made anyway.
+    password = form_password()
     sheet.protection.sheet = True
+    sheet.protection.password = password
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+    workbook.security = WorkbookProtection(
+        workbookPassword=password, lockStructure=True, lockWindows=False
+    )
 
     meta = workbook.create_sheet(META_SHEET)
-    for row in (
+    meta_rows = [
         ("form", FORM_ID),
         ("version", FORM_VERSION),
         ("ward_code", ward.code),
@@ -126,10 +162,14 @@ def write_template(ward: ref.Ward, period: Period, metrics: list[ref.Metric], ou
         ("code_column", COLS["code"]),
         ("value_column", COLS["value"]),
         ("note_column", COLS["note"]),
-    ):
+    ]
+    codes = [(FIRST_ROW + index, metric.code) for index, metric in enumerate(metrics)]
+    checksum = form_checksum(dict(meta_rows), codes)
+    for row in (*meta_rows, ("checksum", checksum)):
         meta.append(row)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
+    meta.protection.password = password
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
     return out
@@ -164,54 +204,103 @@ def _num(value: float) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def read_template_rows(workbook):
-    """A filled form → the Table the validator reads (same columns as the long CSV)."""
+def _refuse(workbook, vi: str, en: str, reason: str = "form_tampered") -> UnreadableFile:
+    workbook.close()
+    return UnreadableFile(vi, en, reason)
+
+
+def _edited(workbook, what_vi: str, what_en: str) -> UnreadableFile:
+    return _refuse(
+        workbook,
+        f"Mẫu báo cáo đã bị sửa ở phần không được sửa ({what_vi}); hãy tải mẫu mới bằng "
+        "`wardstat template` và chỉ nhập vào cột Giá trị và Ghi chú",
+        f"the report form was edited where it must not be ({what_en}); download a new form "
+        "with `wardstat template` and type only into the Value and Note columns",
+    )
+
+
+def read_template_rows(workbook, *, kind: str = "xlsx", open_formulas=None):
+    """A filled form → the Table the validator reads (same columns as the long CSV).
+
+    The form is checked first: its meta and metric codes must match the checksum written with
+    them, so a form whose hidden parts were edited (a code changed or repeated, the ward or
+    period of the meta sheet changed) is refused as a whole instead of loading values under
+    another metric or ward. ``open_formulas`` (xlsx) opens the workbook with formulas, to reject
+    a value cell whose formula has no stored result instead of dropping it as "not reported"."""
     from orchestration.core.submission.headers import COLUMNS
     from orchestration.core.submission.readers import Table, _text, _value_cell
 
     meta = {
-        str(row[0]): row[1]
-        for row in workbook[META_SHEET].iter_rows(max_col=2, values_only=True)
+        _text(row[0]): row[1]
+        for row in workbook[META_SHEET].iter_rows(max_row=50, max_col=2, values_only=True)
         if row and row[0] is not None
     }
-    if meta.get("form") != FORM_ID or str(meta.get("version")) != FORM_VERSION:
-        workbook.close()
-        raise UnreadableFile(
+    if _text(meta.get("form")) != FORM_ID or _text(meta.get("version")) != FORM_VERSION:
+        raise _refuse(
+            workbook,
             "Tệp là mẫu báo cáo của một phiên bản wardstat khác; hãy tải mẫu mới",
             "the file is a report form from another wardstat version; download a new form",
+            "form_version",
         )
-    sheet_name = str(meta.get("sheet") or DATA_SHEET)
+    sheet_name = _text(meta.get("sheet")) or DATA_SHEET
     if sheet_name not in workbook.sheetnames:
-        workbook.close()
-        raise UnreadableFile(
-            f"Mẫu báo cáo thiếu trang '{sheet_name}'", f"the form has no sheet '{sheet_name}'"
-        )
+        raise _edited(workbook, f"thiếu trang '{sheet_name}'", f"no sheet '{sheet_name}'")
     sheet = workbook[sheet_name]
     ward_code = _text(meta.get("ward_code"))
     period = _text(meta.get("period"))
-    first_row = int(meta.get("first_row") or FIRST_ROW)
-    code_index = _column_index(str(meta.get("code_column") or COLS["code"]))
-    value_index = _column_index(str(meta.get("value_column") or COLS["value"]))
-    note_index = _column_index(str(meta.get("note_column") or COLS["note"]))
+    try:
+        first_row = int(_text(meta.get("first_row")) or FIRST_ROW)
+        code_index = _column_index(_text(meta.get("code_column")) or COLS["code"])
+        value_index = _column_index(_text(meta.get("value_column")) or COLS["value"])
+        note_index = _column_index(_text(meta.get("note_column")) or COLS["note"])
+        if not 1 <= first_row <= 1000 or max(code_index, value_index, note_index) > 100:
+            raise ValueError(first_row)
+    except ValueError:
+        raise _edited(
+            workbook, "giá trị sai trong trang ẩn", "a bad value in the hidden sheet"
+        ) from None
     last = max(code_index, value_index, note_index) + 1
+    raw_rows = []
+    for row_no, raw in enumerate(
+        sheet.iter_rows(
+            min_row=first_row, max_row=first_row + MAX_FORM_ROWS, max_col=last, values_only=True
+        ),
+        start=first_row,
+    ):
+        raw = tuple(raw) + (None,) * (last - len(raw))
+        raw_rows.append((row_no, raw))
+    codes = [(row_no, _text(raw[code_index])) for row_no, raw in raw_rows]
+    codes = [(row_no, code) for row_no, code in codes if code]
+    seen: dict[str, int] = {}
+    for row_no, code in codes:
+        if code in seen:
+            raise _edited(
+                workbook,
+                f"mã chỉ tiêu {code} lặp lại ở dòng {seen[code]} và {row_no}",
+                f"metric code {code} repeated on rows {seen[code]} and {row_no}",
+            )
+        seen[code] = row_no
+    stored = _text(meta.get("checksum"))
+    if not stored or not hmac.compare_digest(stored, form_checksum(meta, codes)):
+        raise _edited(
+            workbook,
+            "mã chỉ tiêu ẩn hoặc trang thông tin ẩn không khớp mã kiểm tra",
+            "the hidden metric codes or meta sheet do not match the form's checksum",
+        )
+    unvalued = [row_no for row_no, raw in raw_rows if raw[code_index] and raw[value_index] is None]
+    formulas = _formulas(open_formulas, sheet_name, unvalued, value_index, last)
+    workbook.close()
 
     def rows() -> Iterator[tuple[int, list]]:
-        try:
-            for row_no, raw in enumerate(
-                sheet.iter_rows(min_row=first_row, max_col=last, values_only=True),
-                start=first_row,
-            ):
-                raw = tuple(raw) + (None,) * (last - len(raw))
-                code = _text(raw[code_index])
-                value = _value_cell(raw[value_index])
-                if not code or value == "":
-                    continue  # a blank value means "not reported", not an error
-                yield row_no, [ward_code, period, code, value, _text(raw[note_index])]
-        finally:
-            workbook.close()
+        for row_no, raw in raw_rows:
+            code = _text(raw[code_index])
+            value = formulas.get(row_no) or _value_cell(raw[value_index])
+            if not code or value == "":
+                continue  # a blank value means "not reported", not an error
+            yield row_no, [ward_code, period, code, value, _text(raw[note_index])]
 
     return Table(
-        format="xlsx",
+        format=kind,
         encoding=None,
         delimiter=None,
         number_style=numbers.EITHER,
@@ -220,6 +309,26 @@ def read_template_rows(workbook):
         rows=rows(),
         sheet=sheet_name,
     )
+
+
+def _formulas(open_formulas, sheet_name: str, rows: list[int], value_index: int, last: int):
+    """``{row: "=FORMULA"}`` for value cells holding a formula with no stored result."""
+    if not rows or open_formulas is None:
+        return {}
+    workbook = open_formulas()
+    try:
+        wanted, found = set(rows), {}
+        sheet = workbook[sheet_name]
+        for row_no, raw in enumerate(
+            sheet.iter_rows(min_row=min(rows), max_row=max(rows), max_col=last, values_only=True),
+            start=min(rows),
+        ):
+            cell = raw[value_index] if value_index < len(raw) else None
+            if row_no in wanted and isinstance(cell, str) and cell.startswith("="):
+                found[row_no] = cell
+        return found
+    finally:
+        workbook.close()
 
 
 def _column_index(letters: str) -> int:

@@ -31,18 +31,42 @@ def validate_file(
 ) -> FileVerdict:
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return FileVerdict(
-            path=path, sha256="", format=format_from_name(path), error=cannot_read(error)
-        )
+        data = read_bounded(path)
+    except UnreadableFile as error:
+        verdict = FileVerdict(path=path, sha256="", format=format_from_name(path))
+        return verdict.refuse(error.vi, error.en, error.reason)
     return validate_bytes(data, path, reference=reference, today=today)
 
 
+# Largest submission file read: a national file of every ward × month × metric for a year is
+# about 60 MB; anything much larger is not a submission and would only exhaust memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, or UnreadableFile when it cannot be read or is far too large."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(
+                f"Tệp quá lớn ({size // (1024 * 1024)} MB, tối đa "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB); hãy chia thành nhiều tệp",
+                f"the file is too large ({size // (1024 * 1024)} MB, at most "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB); split it into several files",
+                "too_large",
+            )
+        return path.read_bytes()
+    except OSError as error:
+        vi, en = cannot_read_parts(error)
+        raise UnreadableFile(vi, en, "cannot_read") from None
+
+
+def cannot_read_parts(error: OSError) -> tuple[str, str]:
+    return f"Không đọc được tệp ({error.strerror})", f"cannot read the file ({error.strerror})"
+
+
 def cannot_read(error: OSError) -> str:
-    return bilingual(
-        f"Không đọc được tệp ({error.strerror})", f"cannot read the file ({error.strerror})"
-    )
+    return bilingual(*cannot_read_parts(error))
 
 
 def validate_bytes(
@@ -76,14 +100,31 @@ def validate_bytes(
             if gc_was_enabled:
                 gc.enable()
     except UnreadableFile as error:
-        verdict.error = str(error)
-        return verdict
+        return verdict.refuse(error.vi, error.en, error.reason)
+    except Exception as error:  # noqa: BLE001 (any library error on any bytes: a verdict)
+        # A library met something no reader rule foresaw: the file is refused with a reason
+        # (never a traceback that would stop the other files of the run).
+        return verdict.refuse(*unexpected(error))
     verdict.rows, verdict.rejections = rows, rejections
     return verdict
 
 
+def unexpected(error: BaseException) -> tuple[str, str, str]:
+    detail = str(error)[:200]
+    return (
+        "Không đọc được nội dung tệp (định dạng lạ hoặc tệp hỏng: "
+        f"{type(error).__name__}: {detail}); hãy lưu lại dạng .xlsx hoặc CSV UTF-8",
+        "cannot read the file's content (unexpected layout or a damaged file: "
+        f"{type(error).__name__}: {detail}); save it again as .xlsx or CSV UTF-8",
+        "damaged",
+    )
+
+
 def format_from_name(path: Path) -> str:
-    return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    return suffix[1:] if suffix in (".ods", ".xls") else "csv"
 
 
 def period_label(raw_period: str) -> tuple[str, Period | None]:
@@ -214,6 +255,8 @@ def _validate_table(
     inote = columns.get("note")
     width = len(table.header)
     delimiter = table.delimiter
+    max_chars = msg.MAX_CELL_CHARS
+    column_names = {index: name for name, index in columns.items()}
 
     # Candidates: (line, ward, period, metric, value, note, cells) of rows with no problem of their
     # own, keyed by ward × period × metric (dicts keep insertion order, so rows keep file order).
@@ -246,16 +289,22 @@ def _validate_table(
         raw_value = cells[iv]
         if raw_value.__class__ is float:
             value = raw_value
+            if value - value != 0:  # NaN or ±inf from a numeric workbook cell
+                value = None
+                problem = msg.not_finite(raw_value)
+                problems = [*problems, problem] if problems else [problem]
         else:
             try:
                 value = parse(raw_value)
             except NotANumber as error:
                 value = None
-                problem = (
-                    msg.missing_value()
-                    if not raw_value.strip()
-                    else msg.not_numeric(raw_value.strip(), error.ambiguous)
-                )
+                text = raw_value.strip()
+                if not text:
+                    problem = msg.missing_value()
+                elif text[0] == "=" and table.format != "csv":
+                    problem = msg.formula_without_value(text)
+                else:
+                    problem = msg.not_numeric(text, error.ambiguous)
                 problems = [*problems, problem] if problems else [problem]
         if value is not None:
             if value < low or value > high:
@@ -263,6 +312,10 @@ def _validate_table(
                 problems = [*problems, problem] if problems else [problem]
             elif integral and not value.is_integer():
                 problem = msg.fractional_count(str(raw_value).strip(), metric)
+                problems = [*problems, problem] if problems else [problem]
+        for index, cell in enumerate(cells):
+            if cell.__class__ is str and len(cell) > max_chars:
+                problem = msg.too_long(column_names.get(index, f"#{index + 1}"), len(cell))
                 problems = [*problems, problem] if problems else [problem]
         if problems:
             bad_rows.append((line, ward_code, period, metric_code, raw_value, cells, problems))
@@ -305,10 +358,15 @@ def _validate_table(
 
     rows: list[SubmissionRow] = []
     append = rows.append
+    dropped: dict[tuple[str, str], msg.Problem] = {}  # one message per rejected ward-month
     for c in candidates.values():
         bad_lines = bad_ward_months.get((c[1], c[2])) if bad_ward_months else None
         if bad_lines:
-            problem = msg.ward_month_rejected(c[1], c[2], sorted(set(bad_lines)))
+            problem = dropped.get((c[1], c[2]))
+            if problem is None:
+                problem = dropped[(c[1], c[2])] = msg.ward_month_rejected(
+                    c[1], c[2], sorted(set(bad_lines))
+                )
             rejections.append(_rejection(c[0], [problem], *c[1:4], c[6][iv], c[6], delimiter))
             continue
         append(_row(c[0], c[1], c[2], c[3], c[4], c[5]))
@@ -327,6 +385,8 @@ def _rejection(
     delimiter: str | None,
 ) -> Rejection:
     message, vi, en = msg.row_message(line, problems)
+    if raw_value.__class__ is str and len(raw_value) > msg.MAX_CELL_CHARS:
+        raw_value = raw_value[: msg.MAX_CELL_CHARS]  # the full row is kept in raw_line
     return Rejection(
         line=line,
         column=problems[0].column,
@@ -339,4 +399,5 @@ def _rejection(
         raw_line=_raw_line(cells, delimiter),
         message_vi=vi,
         message_en=en,
+        params=[{"reason": p.reason, "column": p.column, **(p.params or {})} for p in problems],
     )

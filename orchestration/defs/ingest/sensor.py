@@ -4,7 +4,9 @@ partition each file loads into.
 ``run_key = <sha256>:<partition>``, so Dagster never requests the same file × partition twice.
 An unreadable file is requested for its home partition (see
 ``orchestration.core.ingest.buckets``), whose run records it in ``raw.submission_files`` with
-status ``unreadable``.
+status ``unreadable`` (a copy and its verdict also go to ``quarantine/``). A file is taken at the
+first tick that finds it unchanged since the previous one (see ``intake_inbox``), so a file still
+being copied in waits a tick; one file can never make a tick fail.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     new = [entry for entry, is_new in taken if is_new]
     if not new:
         return dg.SkipReason(
-            f"{len(taken)} file(s) already archived" if taken else "inbox is empty"
+            f"{len(taken)} file(s) already archived"
+            if taken
+            else "no stable new file in the inbox (a new file is taken at the next tick)"
         )
     for entry in new:
         context.log.info(f"archived {entry.original_name} → {entry.partitions}")
