@@ -154,11 +154,30 @@ def _reports(ctx: DemoContext) -> str:
     return "\n".join(lines)
 
 
+def _delivery(ctx: DemoContext) -> str:
+    from orchestration import paths
+    from orchestration.runner import run_partitioned_job
+
+    _first, last = _demo_months(ctx)
+    ctx.say(f"delivery_job {last}")
+    job = run_partitioned_job("delivery_job", last, last)
+    ctx.results["delivery"] = job
+    if not job.success:
+        raise RuntimeError(
+            f"gửi thư thất bại / delivery_job failed (run {job.run_id}); xem / see `wardstat ui`"
+        )
+    outbox = paths.home() / "outbox" / last
+    count = len(list(outbox.glob("*.eml"))) if outbox.exists() else 0
+    return (f"{count} thư / messages in {outbox} (`wardstat deliver --period {last} --status`; "
+            "gửi rồi thì không gửi lại / already sent ones are not sent again)")  # fmt: skip
+
+
 STEPS: list[Step] = [
     Step("generate", "Tạo dữ liệu mẫu / generate demo files", _generate),
     Step("ingest", "Nạp vào kho / ingest into the warehouse", _ingest),
     Step("models", "Dựng mô hình và công bố / build the models and publish", _models),
     Step("reports", "Dựng bản tin và phiếu điểm / render bulletins and scorecards", _reports),
+    Step("delivery", "Gửi thư / deliver by e-mail (outbox without SMTP)", _delivery),
 ]
 
 
@@ -230,6 +249,7 @@ def run(args: argparse.Namespace) -> int:
         ("Lưu trữ tệp / archive", paths.archive_dir()),
         ("Bản tin / bulletins", paths.bulletins_dir()),
         ("Bản công bố / published", paths.published_dir() / "warehouse.duckdb"),
+        ("Hộp thư đi / outbox", paths.home() / "outbox"),
     ):
         mark = "" if path.exists() else " [dim](chưa có / not yet)[/dim]"
         console.print(f"  {label}: {markup(path)}{mark}")

@@ -20,6 +20,8 @@ from orchestration.core.ingest.buckets import FIRST_PARTITION
 # DuckDB allows one writing process: every asset that writes warehouse.duckdb claims this pool
 # (dagster.yaml limits every pool to one slot).
 WRITE_POOL = "duckdb_write"
+# Schedules fire on Việt Nam time (the statistical month closes on the 14th there).
+TIMEZONE = "Asia/Ho_Chi_Minh"
 
 # The analysts' read-only copy, made by the models domain and read by the reports domain.
 PUBLISHED = dg.AssetKey(["published", "warehouse"])

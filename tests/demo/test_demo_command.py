@@ -48,6 +48,12 @@ def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(wardstat_home
     }
     assert str(month / "bulletin-48-2026-11-vi.html") in first
     published_at = (wardstat_home / "published" / "warehouse.duckdb").stat().st_mtime_ns
+    # the month's messages wait in the outbox (no SMTP host): the bulletin and every scorecard
+    outbox = sorted((wardstat_home / "outbox" / "2026-11").glob("*.eml"))
+    assert any("city_bulletin_48_2026-11" in p.name for p in outbox)
+    assert sum("ward_scorecard_48" in p.name for p in outbox) >= 2 * len(
+        list((month / "scorecards" / "48").glob("*-vi.pdf"))
+    )  # the commander and the city's planners
 
     assert main(argv) == 0
     second = capsys.readouterr().out
@@ -55,3 +61,4 @@ def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(wardstat_home
     assert "marts 2021-01 … 2026-11 dùng lại / reused" in second
     assert "bản tin 2026-11 dùng lại / reused" in second
     assert (wardstat_home / "published" / "warehouse.duckdb").stat().st_mtime_ns == published_at
+    assert sorted((wardstat_home / "outbox" / "2026-11").glob("*.eml")) == outbox  # none twice

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.core.delivery.hook import gather_receipts, send_receipts
 from orchestration.core.ingest.archive import intake_inbox, list_archived
 from orchestration.core.ingest.load import load_pending
 from orchestration.defs.shared import WRITE_POOL, WarehouseResource, monthly_partitions
@@ -53,6 +54,7 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
 
     with duckdb.get_connection() as con:
         results = load_pending(con, list_archived(), partitions, progress=progress)
+        receipts = gather_receipts(con, results)
         counts = dict(
             con.execute(
                 """
@@ -62,13 +64,14 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
                 """
             ).fetchall()
         )
+    receipt_metadata = send_receipts(receipts, context.log.warning)  # after the warehouse is released
     loaded = sum(r.rows_loaded for r in results)
     rejected = sum(r.rows_rejected for r in results)
     shas = sorted({r.file_sha256 for r in results})
     context.log.info(
         f"{len(results)} file × period loads, {loaded} rows loaded, {rejected} rejected"
     )
-    common = {"loads": len(results), "files": len(shas)}
+    common = {"loads": len(results), "files": len(shas), **receipt_metadata}
     yield dg.MaterializeResult(
         asset_key=FILES,
         metadata={**common, "dagster/row_count": counts["files"]},

@@ -9,8 +9,8 @@ one that matches the grace period, read on each tick (``orchestration.core.cycle
 import dagster as dg
 
 from orchestration.core import cycle
+from orchestration.defs.shared import TIMEZONE  # noqa: E402  (one constant for every schedule)
 
-TIMEZONE = "Asia/Ho_Chi_Minh"
 CRON = f"0 6 {cycle.run_day(0)}-{cycle.run_day(cycle.MAX_GRACE_DAYS)} * *"
 
 
