@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.core.cycle import grace_days, run_day
 from orchestration.definitions import defs
 from orchestration.defs.delivery.reminders import reminder_schedule
-from orchestration.core.cycle import grace_days, run_day
 
 DELIVERY = dg.AssetKey(["delivery", "messages"])
 
