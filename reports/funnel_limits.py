@@ -140,7 +140,13 @@ class Funnel:
 
 def funnel(rows: list[dict], per: float = 10000) -> Funnel:
     """The overall rate, the overdispersion and every ward's position against the adjusted limits."""
-    usable = [r for r in rows if r["population"] and r["value"] is not None]
+    # a figure that cannot be placed (infinite, or a rate past the largest float) is left out
+    # rather than taking the whole plot and its limits with it
+    usable = [
+        r for r in rows
+        if r["population"] and r["value"] is not None
+        and math.isfinite(r["value"] / r["population"] * per)
+    ]  # fmt: skip
     total_pop = sum(r["population"] for r in usable)
     overall = sum(r["value"] for r in usable) / total_pop * per if total_pop else 0.0
     phi, tau2 = overdispersion(usable, overall, per)

@@ -14,6 +14,7 @@ import pytest
 from dagster import AssetKey, DagsterEventType
 
 from orchestration import warehouse
+from orchestration.core.models.args import affected_range
 from orchestration.core.periods import Period, period_range
 from orchestration.core.publish import connect_published
 from orchestration.defs.shared import monthly_partitions
@@ -110,6 +111,46 @@ def test_a_one_month_run_rebuilds_that_month_with_the_same_verdicts(published):
     assert run.success, run
     with connect_published() as fresh:  # the run published a new copy
         assert scorecard(fresh, STORY.near_miss_ward) == before
+
+
+def materialization(run_id: str, key: AssetKey):
+    records = (
+        get_instance()
+        .get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION, limit=5000)
+        .records
+    )
+    found = [r.event_log_entry.asset_materialization for r in records]
+    # a partitioned asset has one materialization per month of the run, with the same metadata
+    return [m for m in found if m.asset_key == key][-1]
+
+
+@pytest.mark.slow
+def test_model_assets_carry_row_counts_and_column_schemas(full_build):
+    home, run = full_build
+    with warehouse.connect(home / "warehouse.duckdb", read_only=True) as con:
+        (total,) = con.execute("select count(*) from marts.fct_ward_scorecard").fetchone()
+        (month,) = con.execute(
+            "select count(*) from marts.fct_ward_scorecard where period = ?", [STORY.period]
+        ).fetchone()
+        (wards,) = con.execute("select count(*) from marts.dim_ward").fetchone()
+    scorecards = materialization(run.run_id, AssetKey("fct_ward_scorecard")).metadata
+    assert scorecards["dagster/row_count"].value == total > month > 0
+    columns = [c.name for c in scorecards["dagster/column_schema"].schema.columns]
+    assert {"ward_key", "period", "criteria_met", "is_model_ward"} <= set(columns)
+    assert materialization(run.run_id, AssetKey("dim_ward")).metadata[
+        "dagster/row_count"
+    ].value == wards
+    one = run_partitioned_job("models_job", STORY.period, STORY.period)
+    assert one.success, one
+    first, last = affected_range([STORY.period], LAST_PARTITION)  # the month and those it feeds
+    with warehouse.connect(home / "warehouse.duckdb", read_only=True) as con:
+        (built,) = con.execute(
+            "select count(*) from marts.fct_ward_scorecard where period between ? and ?",
+            [first, last],
+        ).fetchone()
+    metadata = materialization(one.run_id, AssetKey("fct_ward_scorecard")).metadata
+    assert metadata["dagster/partition_row_count"].value == built
+    assert month < built < total
 
 
 def build_time(home, scope: str):

@@ -34,12 +34,17 @@ def register(subparsers) -> None:
         type=date.fromisoformat,
         help="ngày tham chiếu để xét kỳ tương lai / reference day for future periods (YYYY-MM-DD)",
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="liệt kê mọi dòng bị loại / list every rejected row (mặc định / default: the first 200)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from orchestration.core.reference import load_reference
-    from orchestration.core.submission.report import render_verdict
+    from orchestration.core.submission.report import SHOWN, render_verdict
     from orchestration.core.submission.validate import validate_file
     from orchestration.terminal import visible
 
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         verdict = validate_file(path, reference=reference, today=args.today)
         print(
-            visible(render_verdict(verdict, lang=args.lang))
+            visible(render_verdict(verdict, lang=args.lang, limit=None if args.all else SHOWN))
         )  # names and headers are the sender's
         worst = max(worst, verdict.exit_code)
     return worst

@@ -5,7 +5,7 @@ every tick, so the grace period is read when the schedule evaluates, never at im
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 from orchestration.core.periods import CUTOFF_DAY, Period
 
@@ -41,6 +41,11 @@ def grace_days(environ: dict[str, str] | None = None) -> int:
 def run_day(grace: int) -> int:
     """The day of the month the cycle runs (the 15th is the first day after the cutoff)."""
     return CUTOFF_DAY + grace
+
+
+def run_date(period: Period, grace: int) -> date:
+    """The day the cycle runs for ``period``: the submission deadline reminders announce."""
+    return period.end + timedelta(days=1 + grace)
 
 
 def period_to_run(scheduled: date) -> str:

@@ -8,6 +8,7 @@ or hash salts), tiny, renders the same in browsers and WeasyPrint, and every lab
 from __future__ import annotations
 
 import math
+import sys
 
 from markupsafe import Markup, escape
 
@@ -134,8 +135,9 @@ MAX_FUNNEL_LABELS = 8
 
 def nice_ticks(top: float, count: int = 4) -> list[float]:
     """Axis ticks on round numbers (steps of 1, 2, 2.5 or 5 × 10^k) from 0 to at least ``top``."""
-    if top <= 0:
+    if not top > 0:  # also NaN
         return [0.0, 1.0]
+    top = min(top, sys.float_info.max / 10)  # an infinite figure still gets a finite axis
     raw = top / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)

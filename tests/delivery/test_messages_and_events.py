@@ -82,7 +82,6 @@ def test_the_reminder_job_reminds_each_ward_without_data_once(wardstat_home, smt
     assert paths.warehouse_path().exists()
 
 
-@pytest.mark.xfail(reason="i15: AUTH against aiosmtpd fails in this test; under investigation", strict=False)
 def test_credentials_never_reach_logs_or_run_events(month, monkeypatch, caplog):
     from orchestration.defs.delivery.assets import delivery_messages
 

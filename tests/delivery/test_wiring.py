@@ -5,10 +5,11 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.core.cycle import grace_days, run_day
-from orchestration.definitions import defs
+from orchestration.definitions import defs as load_defs
 from orchestration.defs.delivery.reminders import reminder_schedule
 
 DELIVERY = dg.AssetKey(["delivery", "messages"])
+defs = load_defs()
 
 
 def _keys(job_name: str) -> set:

@@ -111,3 +111,24 @@ def test_a_failure_inside_the_transaction_leaves_nothing(home, tmp_path, valid_l
     assert counts_of_raw() == (0, 0, 0)
     monkeypatch.setattr(load, "_insert_ledger", original)
     assert [r.rows_loaded for r in _load_all()] == [4]
+
+
+def test_a_file_of_many_rejections_keeps_every_row_and_words_the_first(home, tmp_path, monkeypatch):
+    """Every rejected row is stored with its line, reason, raw row and parameters; the sentences
+    only for the first ``WORDED_REJECTIONS`` (a million would hold gigabytes in one transaction)."""
+    monkeypatch.setattr(load, "WORDED_REJECTIONS", 30)
+    monkeypatch.setattr(load, "REJECTION_BATCH", 20)  # the limit falls inside the second batch
+    lines = [f"{WARD},2024-05,population,{i}," for i in range(75)]  # one conflicting group
+    archive_file(write_csv(tmp_path / "dups.csv", lines), received_at=datetime(2024, 5, 16))
+    _load_all()
+    rows = query(
+        "select line_no, reason, message_vi, message_en, params->>'$[0].n_values', raw_line "
+        "from raw.submission_rejections order by line_no"
+    )
+    assert [r[0] for r in rows] == list(range(2, 77))
+    assert {r[1] for r in rows} == {"conflicting_duplicate"}
+    worded = [r for r in rows if r[2] is not None]
+    assert [r[0] for r in worded] == list(range(2, 32))
+    assert all(r[2].startswith(f"Dòng {r[0]}, ") and r[3].startswith(f"Line {r[0]}, ") for r in worded)
+    assert all(r[4] == "75" and r[5].startswith(WARD) for r in rows)
+    assert query("select rows_rejected from raw.submission_files") == [(75,)]

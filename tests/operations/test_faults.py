@@ -70,8 +70,9 @@ def published(home: Path) -> Path:
     return home / "published" / "warehouse.duckdb"
 
 
-# When a value was loaded is the load's own fact, not derived from the inputs.
-LOAD_TIME_COLUMNS = ("loaded_at",)
+# When a file arrived and was loaded are facts of the delivery, not of the file's content: the two
+# builds receive the same file at different moments.
+LOAD_TIME_COLUMNS = ("loaded_at", "received_at", "first_received_at")
 
 
 def mart_hashes(database: Path) -> dict[str, str]:

@@ -34,6 +34,19 @@ def test_main_points_are_written_from_the_data(con):
     assert "Phường Yên Phụ" in text  # beyond the 99.8% funnel limit
 
 
+def test_main_points_lead_with_the_programme_and_never_with_operational_volumes(con):
+    """The fixture plants one of each kind; they come in the programme's order of importance:
+    units at N/N, the hardest criteria, wards one short, crime signals, missing reports, the
+    funnel's outliers."""
+    kinds_in_order = ("meet all", "Criteria most often missed", "One criterion short",
+                      "on the same month", "have not reported", "control limit")  # fmt: skip
+    points = bulletin.build_context(con, MAY, "01", "en")["points"]
+    kinds = [next(i for i, k in enumerate(kinds_in_order) if k in point) for point in points]
+    assert kinds[0] == 0 and kinds == sorted(kinds), points
+    assert {0, 1, 2, 3} <= set(kinds)
+    assert not any("residence" in p.lower() for p in points)  # operational volumes never lead
+
+
 def test_grid_formats_numbers_and_signals(con, html_vi):
     text = re.sub(r"<svg.*?</svg>", "", html_vi, flags=re.S)  # SVG coordinates are "x,y"
     assert re.search(r"\d{1,3}(\.\d{3})+\b", text)  # thousands with a dot

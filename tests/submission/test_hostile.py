@@ -140,6 +140,19 @@ def test_conflicting_duplicates_message_is_bounded(tmp_path):
     assert "(+2990)" in verdict.rejections[0].message_en
 
 
+def test_check_lists_the_first_rejections_and_counts_the_rest(tmp_path, capsys):
+    rows = [f"{DIEN_BIEN},2024-05,population,{i}," for i in range(3000)]
+    path = write(tmp_path, "dups.csv", csv_text(*rows, f"{DIEN_BIEN},2024-05,fires,x,"))
+    code, out = run_check(capsys, path, "--lang", "en")
+    assert code == 1
+    assert out.count("[conflicting_duplicate]") == 200
+    assert "2,801 more rejected rows (conflicting_duplicate 2,800; not_numeric 1); add --all" in out
+    code, out = run_check(capsys, path, "--lang", "vi")
+    assert "2.801 dòng bị loại khác (conflicting_duplicate 2.800; not_numeric 1)" in out
+    code, out = run_check(capsys, path, "--all")
+    assert out.count("[conflicting_duplicate]") == 3000 and "[not_numeric]" in out
+
+
 def test_rejection_keeps_each_language_and_parameters(tmp_path):
     verdict = check(write(tmp_path, "a.csv", csv_text(",2024-05,crime_cases,3,")))
     (rejection,) = verdict.rejections

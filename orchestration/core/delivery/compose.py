@@ -75,7 +75,15 @@ def build_message(
     message["Message-ID"] = message_id
     for key, value in (headers or {}).items():
         message[key] = header_text(value)
-    context = {"body": body, "lang": recipient.lang}
+    # every paragraph and item is one line of data-derived text: a name holding CR/LF must not
+    # start a line of its own in the body (where "Bcc: …" would look like a header to a reader)
+    flat = Body(
+        header_text(body.heading),
+        [header_text(p) for p in body.paragraphs],
+        [header_text(i) for i in body.items],
+        [header_text(c) for c in body.closing],
+    )
+    context = {"body": flat, "lang": recipient.lang}
     message.set_content(_env().get_template("message.txt.j2").render(context))
     message.add_alternative(_env().get_template("message.html.j2").render(context), subtype="html")
     for path in attachments:

@@ -34,15 +34,10 @@ class FileFacts:
     sha256: str
     original_name: str
     status: str
-    error: str | None
+    error: tuple[str, str] | None  # (vi, en)
     period: str  # the partition the run loaded it for: the outbox folder
     accepted: dict[str, int] = field(default_factory=dict)  # ward code → rows accepted
     rejected: dict[str | None, list[tuple[str, str]]] = field(default_factory=dict)  # code → (vi, en)
-
-
-def _split(message: str | None) -> tuple[str, str]:
-    vi, _, en = (message or "").partition(SEPARATOR)
-    return vi, en or vi
 
 
 def gather(con: duckdb.DuckDBPyConnection, loads: dict[str, str]) -> list[FileFacts]:
@@ -52,11 +47,13 @@ def gather(con: duckdb.DuckDBPyConnection, loads: dict[str, str]) -> list[FileFa
         return []
     shas = sorted(loads)
     facts = {}
-    for sha, name, status, error in con.execute(
-        """select file_sha256, original_name, status, error from raw.submission_files
+    for sha, name, status, error_vi, error_en in con.execute(
+        """select file_sha256, original_name, status, coalesce(error_vi, error),
+                  coalesce(error_en, error) from raw.submission_files
            where file_sha256 in (select unnest(?::varchar[]))""",
         [shas],
     ).fetchall():
+        error = None if error_vi is None else (error_vi, error_en)
         facts[sha] = FileFacts(sha, name, status, error, loads[sha])
     for sha, code, count in con.execute(
         """select file_sha256, ward_code, count(*) from raw.submission_values
@@ -64,17 +61,17 @@ def gather(con: duckdb.DuckDBPyConnection, loads: dict[str, str]) -> list[FileFa
         [shas],
     ).fetchall():
         facts[sha].accepted[code] = count
-    columns = {c for (c,) in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'raw' "
-        "and table_name = 'submission_rejections'").fetchall()}  # fmt: skip
-    # i10a stores both languages apart; older tables hold "vi / en" in `message`
-    text = "message_vi || ' / ' || message_en" if {"message_vi", "message_en"} <= columns else "message"
-    for sha, code, message in con.execute(
-        f"""select file_sha256, ward_code, {text} from raw.submission_rejections
-            where file_sha256 in (select unnest(?::varchar[])) order by file_sha256, line_no""",
+    for sha, code, line, reason, vi, en in con.execute(
+        """select file_sha256, ward_code, line_no, reason, message_vi, message_en
+           from raw.submission_rejections
+           where file_sha256 in (select unnest(?::varchar[])) order by file_sha256, line_no""",
         [shas],
     ).fetchall():
-        facts[sha].rejected.setdefault(code, []).append(_split(message))
+        if vi is None or en is None:  # past a file's first worded rejections (ingest.load)
+            where_vi, where_en = (f"Dòng {line}", f"Line {line}") if line else ("Tệp", "File")
+            vi = f"{where_vi}: {reason} (chi tiết: wardstat check)"
+            en = f"{where_en}: {reason} (details: wardstat check)"
+        facts[sha].rejected.setdefault(code, []).append((vi, en))
     return [facts[s] for s in shas if s in facts]
 
 
@@ -130,7 +127,7 @@ def _receipt(facts: FileFacts, scope: str, scope_name: str, codes: list[str],
     def build(message_id: str, correction: bool):
         paragraphs, items = [], []
         if facts.status == "unreadable":
-            vi, en = _split(facts.error)
+            vi, en = facts.error or ("", "")
             paragraphs.append(label(lang, "receipt.unreadable",
                                     error=f"{vi}{SEPARATOR}{en}" if lang == "vi" else en))  # fmt: skip
             closing = [label(lang, "receipt.todo_unreadable")]

@@ -5,10 +5,11 @@ any accepted value for it (``raw.submission_values``) is reminded once; the docu
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 
+from orchestration.core.cycle import run_date
 from orchestration.core.delivery.compose import Body, build_message
 from orchestration.core.delivery.engine import Outgoing
 from orchestration.core.delivery.labels import label
@@ -39,7 +40,7 @@ def missing_wards(con: duckdb.DuckDBPyConnection, period: Period, reference: Ref
 def reminder_outgoing(con, period: Period, recipients: Recipients, reference: Reference, *,
                       sender: str, today: date, grace_days: int,
                       city: str | None = None) -> list[Outgoing]:  # fmt: skip
-    deadline = period.end_exclusive + timedelta(days=grace_days)
+    deadline = run_date(period, grace_days)
     out = []
     for ward in missing_wards(con, period, reference, (city,) if city else CITIES):
         document = f"reminder:{period}:{ward.era}-{ward.code}"

@@ -87,6 +87,26 @@ def _answer(error: smtplib.SMTPResponseException) -> str:
     return f"{error.smtp_code} {text}".strip()
 
 
+# The mechanisms tried, best first (over TLS both send the password as it is; CRAM-MD5 is obsolete).
+AUTH_MECHANISMS = ("PLAIN", "LOGIN")
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """One AUTH attempt with the best mechanism the server offers. ``smtplib.login`` tries every
+    mechanism in turn after a refusal: a wrong password then costs several failed logins (which
+    lock accounts on many servers) and can leave the dialogue hanging (aiosmtpd's LOGIN after a
+    failed PLAIN), instead of answering 535 at once."""
+    smtp.ehlo_or_helo_if_needed()
+    offered = (smtp.esmtp_features.get("auth") or "").upper().split()
+    mechanism = next((m for m in AUTH_MECHANISMS if m in offered), None)
+    if mechanism is None:
+        raise smtplib.SMTPNotSupportedError(
+            f"the server offers no AUTH mechanism wardstat uses ({', '.join(AUTH_MECHANISMS)})"
+        )
+    smtp.user, smtp.password = user, password  # what smtplib's auth_plain / auth_login read
+    smtp.auth(mechanism, getattr(smtp, f"auth_{mechanism.lower()}"))
+
+
 class SmtpTransport:
     """One connection per batch, opened on first use and reopened after any failure (a server
     that failed mid-dialogue is not trusted with the next message)."""
@@ -110,7 +130,7 @@ class SmtpTransport:
             if s.tls == "starttls":
                 smtp.starttls(context=context)
         if s.user:
-            smtp.login(s.user, s.password)
+            _login(smtp, s.user, s.password)
         return smtp
 
     def send(self, message: EmailMessage, period: str, name: str) -> None:

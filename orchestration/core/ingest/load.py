@@ -206,7 +206,24 @@ def _insert_values(con, entry: ArchivedFile, rows: list, seqs, loaded_at: dateti
     )
 
 
+# The sentences of a file's first rejections are stored; past that only what they are built from
+# (``params``, reason, line, the row as read), which re-words them in either language. DuckDB
+# keeps a transaction's rows in memory whatever its memory_limit, and a file of a million rejected
+# rows would otherwise hold three sentences each: 3.7 GB for one load (measured).
+WORDED_REJECTIONS = 1_000
+REJECTION_BATCH = 20_000
+
+
 def _insert_rejections(con, entry: ArchivedFile, rejections: list, loaded_at: datetime) -> None:
+    for start in range(0, len(rejections), REJECTION_BATCH):
+        batch = rejections[start : start + REJECTION_BATCH]
+        worded = max(0, min(len(batch), WORDED_REJECTIONS - start))
+        _insert_rejection_batch(con, entry, batch, worded, loaded_at)
+
+
+def _insert_rejection_batch(con, entry: ArchivedFile, rejections: list, worded: int, loaded_at):
+    messages = [r.texts() for r in rejections[:worded]]
+    messages += [(None, None, None)] * (len(rejections) - worded)
     _insert_columns(
         con,
         "raw.submission_rejections",
@@ -219,15 +236,10 @@ def _insert_rejections(con, entry: ArchivedFile, rejections: list, loaded_at: da
             "raw_value": _strings([r.raw_value for r in rejections]),
             "raw_line": _strings([r.raw_line for r in rejections]),
             "reason": _strings([r.reason for r in rejections]),
-            "message": _strings([r.message for r in rejections]),
-            "message_vi": _strings([r.message_vi for r in rejections]),
-            "message_en": _strings([r.message_en for r in rejections]),
-            "params": _strings(
-                [
-                    None if r.params is None else json.dumps(r.params, ensure_ascii=False)
-                    for r in rejections
-                ]
-            ),
+            "message": _strings([m[0] for m in messages]),
+            "message_vi": _strings([m[1] for m in messages]),
+            "message_en": _strings([m[2] for m in messages]),
+            "params": _strings([json.dumps(r.params, ensure_ascii=False) for r in rejections]),
         },
         constants={
             "file_sha256": entry.sha256,

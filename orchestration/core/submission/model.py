@@ -23,24 +23,46 @@ class SubmissionRow:
     note: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rejection:
-    """A rejected row and why. ``reason`` is a stable machine code, ``message`` is for the clerk."""
+    """A rejected row and why. ``reason`` is a stable machine code; the messages for the clerk are
+    built from ``problems`` when read, not held: a file of a million conflicting duplicates makes a
+    million rejections sharing one problem, and three sentences each would take gigabytes."""
 
     line: int | None
     column: str | None  # contract column name (ward_code, period, metric_code, value, note)
     reason: str
-    message: str
+    problems: tuple  # of messages.Problem, shared between the rows one problem rejects
     ward_code: str | None = None
     period: str | None = None
     metric_code: str | None = None
     raw_value: str | None = None
     raw_line: str | None = None  # the row as read, so nothing is lost
-    # The message in each language (``message`` joins them) and what it was built from: one
-    # ``{"reason", "column", **parameters}`` per problem of the row, stored as JSON.
-    message_vi: str | None = None
-    message_en: str | None = None
-    params: list[dict] | None = None
+
+    @property
+    def message(self) -> str:
+        """Both languages joined, as the terminal and older readers show it."""
+        return self.texts()[0]
+
+    @property
+    def message_vi(self) -> str:
+        return self.texts()[1]
+
+    @property
+    def message_en(self) -> str:
+        return self.texts()[2]
+
+    @property
+    def params(self) -> list[dict]:
+        """What the messages were built from: one ``{"reason", "column", **parameters}`` per
+        problem of the row, stored as JSON so a reader can re-word it in either language."""
+        return [{"reason": p.reason, "column": p.column, **(p.params or {})} for p in self.problems]
+
+    def texts(self) -> tuple[str, str, str]:
+        """``(message, message_vi, message_en)``, built now."""
+        from orchestration.core.submission.messages import row_message
+
+        return row_message(self.line, list(self.problems))
 
 
 @dataclass

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from orchestration.core.submission import numbers, spreadsheets
@@ -26,6 +23,8 @@ from orchestration.core.submission.headers import (
     map_header,
 )
 from orchestration.core.submission.spreadsheets import OLE_MAGIC, ZIP_MAGIC
+from orchestration.core.submission.table import Table, cell_text, period_text, value_cell
+from orchestration.core.submission.template import META_SHEET, read_template_rows
 
 DELIMITERS = {",": numbers.POINT, ";": numbers.COMMA, "\t": numbers.EITHER}
 _DELIMITER_NAMES = {",": "dấu phẩy / comma", ";": "dấu chấm phẩy / semicolon", "\t": "tab"}
@@ -48,18 +47,6 @@ _MAGICS = {
     b"\xff\xd8\xff": ("Tệp ảnh", "an image"),
     b"Rar!": ("Tệp nén .rar", "a .rar archive"),
 }
-
-
-@dataclass
-class Table:
-    format: str  # csv | xlsx
-    encoding: str | None
-    delimiter: str | None
-    number_style: str
-    columns: dict[str, int]  # contract column → index in cells
-    header: list[str]
-    rows: Iterator[tuple[int, list]]
-    sheet: str | None = None
 
 
 def read_table(data: bytes, name: str | Path = "") -> Table:
@@ -171,38 +158,6 @@ def delimiter_name(delimiter: str | None) -> str:
 # --- workbooks -------------------------------------------------------------------------------
 
 
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, str):
-        return unicodedata.normalize("NFC", cell.strip())
-    if isinstance(cell, bool):
-        return str(cell).upper()
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, datetime | date):
-        return cell.strftime("%Y-%m-%d")
-    return str(cell)
-
-
-def _period_text(cell: object) -> str:
-    # Excel turns a typed 2024-05 into the date 01/05/2024; read it back as the month it was.
-    if isinstance(cell, datetime | date) and cell.day == 1:
-        return f"{cell.year:04d}-{cell.month:02d}"
-    return _text(cell)
-
-
-def _value_cell(cell: object) -> object:
-    if isinstance(cell, bool) or cell is None:
-        return _text(cell)
-    if isinstance(cell, int | float):
-        try:
-            return float(cell)
-        except OverflowError:  # an integer cell beyond any float: judged as the text it is
-            return str(cell)[:100]
-    return _text(cell)
-
-
 def _lenient_number(cast):
     """openpyxl's cast of a numeric cell's text, keeping text it cannot read as text.
 
@@ -231,12 +186,12 @@ def _patch_openpyxl() -> None:
 
 
 def _normalise_cells(raw: tuple, columns: dict[str, int], width: int) -> list:
-    cells: list = [_text(c) for c in raw[:width]]
+    cells: list = [cell_text(c) for c in raw[:width]]
     cells.extend([""] * (width - len(cells)))
     if "period" in columns and columns["period"] < len(raw):
-        cells[columns["period"]] = _period_text(raw[columns["period"]])
+        cells[columns["period"]] = period_text(raw[columns["period"]])
     if columns["value"] < len(raw):
-        cells[columns["value"]] = _value_cell(raw[columns["value"]])
+        cells[columns["value"]] = value_cell(raw[columns["value"]])
     return cells
 
 
@@ -257,8 +212,6 @@ def _open_xlsx(data: bytes, *, data_only: bool = True):
 def read_workbook(data: bytes, kind: str = "xlsx") -> Table:
     """An .xlsx (openpyxl) or .ods / .xls (calamine) workbook: a wardstat form or a plain sheet."""
     workbook = _open_xlsx(data) if kind == "xlsx" else spreadsheets.CalamineBook(data, kind)
-    from orchestration.core.submission.template import META_SHEET, read_template_rows
-
     if META_SHEET in workbook.sheetnames:
         # formulas only from .xlsx: LibreOffice always stores a formula's value in .ods/.xls
         formulas = (lambda: _open_xlsx(data, data_only=False)) if kind == "xlsx" else None
@@ -268,7 +221,7 @@ def read_workbook(data: bytes, kind: str = "xlsx") -> Table:
         if sheet is None:
             continue
         for row_no, raw in enumerate(sheet.iter_rows(max_row=20, values_only=True), start=1):
-            names = [_text(c) for c in raw]
+            names = [cell_text(c) for c in raw]
             columns = _header_columns(names)
             if all(c in columns for c in REQUIRED):
                 return _plain_sheet(workbook, sheet, row_no, names, columns, kind)

@@ -54,6 +54,23 @@ def summary_line(verdict: FileVerdict, lang: str | None = None) -> str:
     )
 
 
+def _more(rest: list[Rejection], lang: str | None) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for rejection in rest:
+        counts[rejection.reason] += 1
+
+    def listed(sep: str) -> tuple[str, str]:
+        n = f"{len(rest):,}".replace(",", sep)
+        return n, "; ".join(f"{r} {c:,}".replace(",", sep) for r, c in counts.items())
+
+    (n_vi, by_vi), (n_en, by_en) = listed("."), listed(",")
+    return _pick(
+        f"… và {n_vi} dòng bị loại khác ({by_vi}); thêm --all để xem hết",
+        f"… and {n_en} more rejected rows ({by_en}); add --all to list them all",
+        lang,
+    )
+
+
 def _message(rejection: Rejection, lang: str | None) -> str:
     vi, en = rejection.message_vi, rejection.message_en
     if vi is None or en is None:
@@ -61,11 +78,19 @@ def _message(rejection: Rejection, lang: str | None) -> str:
     return _pick(vi, en, lang) if lang else f"{vi}\n      {en}"
 
 
-def render_verdict(verdict: FileVerdict, lang: str | None = None) -> str:
+# Rejected rows printed one by one by default; beyond this a count per reason (the clerk fixes the
+# first ones and checks again, and a million lines help nobody).
+SHOWN = 200
+
+
+def render_verdict(verdict: FileVerdict, lang: str | None = None, limit: int | None = SHOWN) -> str:
+    """The verdict as text; ``limit`` rows listed at most (None: all)."""
     out = [summary_line(verdict, lang)]
     own = [r for r in verdict.rejections if r.reason != GROUPED]
-    for rejection in own:
+    for rejection in own if limit is None else own[:limit]:
         out.append(f"  [{rejection.reason}] {_message(rejection, lang)}")
+    if limit is not None and len(own) > limit:
+        out.append("  " + _more(own[limit:], lang))
     dropped: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
     for rejection in verdict.rejections:
         if rejection.reason == GROUPED:

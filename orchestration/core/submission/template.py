@@ -19,6 +19,7 @@ from orchestration.core import reference as ref
 from orchestration.core.periods import Period
 from orchestration.core.submission import numbers
 from orchestration.core.submission.errors import UnreadableFile
+from orchestration.core.submission.table import Table, cell_text, value_cell
 
 META_SHEET = "_wardstat"
 FORM_ID = "wardstat-report-form"
@@ -45,10 +46,8 @@ def form_checksum(meta: dict, codes: list[tuple[int, str]]) -> str:
     Keyed with the form password, so a clerk who unhides and edits the codes or the meta cannot
     write a checksum that matches; LibreOffice's re-save (numbers as 10.0, another format) does
     not change it, because values are compared as the text the reader makes of them."""
-    from orchestration.core.submission.readers import _text
-
     payload = {
-        "meta": {key: _text(value) for key, value in sorted(meta.items()) if key != "checksum"},
+        "meta": {key: cell_text(value) for key, value in sorted(meta.items()) if key != "checksum"},
         "codes": [[row, code] for row, code in codes],
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -228,31 +227,30 @@ def read_template_rows(workbook, *, kind: str = "xlsx", open_formulas=None):
     another metric or ward. ``open_formulas`` (xlsx) opens the workbook with formulas, to reject
     a value cell whose formula has no stored result instead of dropping it as "not reported"."""
     from orchestration.core.submission.headers import COLUMNS
-    from orchestration.core.submission.readers import Table, _text, _value_cell
 
     meta = {
-        _text(row[0]): row[1]
+        cell_text(row[0]): row[1]
         for row in workbook[META_SHEET].iter_rows(max_row=50, max_col=2, values_only=True)
         if row and row[0] is not None
     }
-    if _text(meta.get("form")) != FORM_ID or _text(meta.get("version")) != FORM_VERSION:
+    if cell_text(meta.get("form")) != FORM_ID or cell_text(meta.get("version")) != FORM_VERSION:
         raise _refuse(
             workbook,
             "Tệp là mẫu báo cáo của một phiên bản wardstat khác; hãy tải mẫu mới",
             "the file is a report form from another wardstat version; download a new form",
             "form_version",
         )
-    sheet_name = _text(meta.get("sheet")) or DATA_SHEET
+    sheet_name = cell_text(meta.get("sheet")) or DATA_SHEET
     if sheet_name not in workbook.sheetnames:
         raise _edited(workbook, f"thiếu trang '{sheet_name}'", f"no sheet '{sheet_name}'")
     sheet = workbook[sheet_name]
-    ward_code = _text(meta.get("ward_code"))
-    period = _text(meta.get("period"))
+    ward_code = cell_text(meta.get("ward_code"))
+    period = cell_text(meta.get("period"))
     try:
-        first_row = int(_text(meta.get("first_row")) or FIRST_ROW)
-        code_index = _column_index(_text(meta.get("code_column")) or COLS["code"])
-        value_index = _column_index(_text(meta.get("value_column")) or COLS["value"])
-        note_index = _column_index(_text(meta.get("note_column")) or COLS["note"])
+        first_row = int(cell_text(meta.get("first_row")) or FIRST_ROW)
+        code_index = _column_index(cell_text(meta.get("code_column")) or COLS["code"])
+        value_index = _column_index(cell_text(meta.get("value_column")) or COLS["value"])
+        note_index = _column_index(cell_text(meta.get("note_column")) or COLS["note"])
         if not 1 <= first_row <= 1000 or max(code_index, value_index, note_index) > 100:
             raise ValueError(first_row)
     except ValueError:
@@ -269,7 +267,7 @@ def read_template_rows(workbook, *, kind: str = "xlsx", open_formulas=None):
     ):
         raw = tuple(raw) + (None,) * (last - len(raw))
         raw_rows.append((row_no, raw))
-    codes = [(row_no, _text(raw[code_index])) for row_no, raw in raw_rows]
+    codes = [(row_no, cell_text(raw[code_index])) for row_no, raw in raw_rows]
     codes = [(row_no, code) for row_no, code in codes if code]
     seen: dict[str, int] = {}
     for row_no, code in codes:
@@ -280,7 +278,7 @@ def read_template_rows(workbook, *, kind: str = "xlsx", open_formulas=None):
                 f"metric code {code} repeated on rows {seen[code]} and {row_no}",
             )
         seen[code] = row_no
-    stored = _text(meta.get("checksum"))
+    stored = cell_text(meta.get("checksum"))
     if not stored or not hmac.compare_digest(stored, form_checksum(meta, codes)):
         raise _edited(
             workbook,
@@ -293,11 +291,11 @@ def read_template_rows(workbook, *, kind: str = "xlsx", open_formulas=None):
 
     def rows() -> Iterator[tuple[int, list]]:
         for row_no, raw in raw_rows:
-            code = _text(raw[code_index])
-            value = formulas.get(row_no) or _value_cell(raw[value_index])
+            code = cell_text(raw[code_index])
+            value = formulas.get(row_no) or value_cell(raw[value_index])
             if not code or value == "":
                 continue  # a blank value means "not reported", not an error
-            yield row_no, [ward_code, period, code, value, _text(raw[note_index])]
+            yield row_no, [ward_code, period, code, value, cell_text(raw[note_index])]
 
     return Table(
         format=kind,

@@ -21,7 +21,8 @@ from orchestration.core.submission import messages as msg
 from orchestration.core.submission.errors import UnreadableFile, bilingual
 from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
 from orchestration.core.submission.numbers import NotANumber, value_parser
-from orchestration.core.submission.readers import Table, read_table
+from orchestration.core.submission.readers import read_table
+from orchestration.core.submission.table import Table
 
 WARD_CODE_DIGITS = 5
 
@@ -341,7 +342,9 @@ def _validate_table(
     rejections: list[Rejection] = []
     for line, ward_code, period, metric_code, raw_value, cells, problems in bad_rows:
         rejections.append(
-            _rejection(line, problems, ward_code, period, metric_code, raw_value, cells, delimiter)
+            _rejection(
+                line, tuple(problems), ward_code, period, metric_code, raw_value, cells, delimiter
+            )
         )
 
     for key, extra in repeats.items():
@@ -351,23 +354,23 @@ def _validate_table(
         del candidates[key]
         group = [first, *extra]
         lines = [c[0] for c in group]
-        problem = msg.conflicting_duplicate(*key, lines, [c[4] for c in group])
+        shared = (msg.conflicting_duplicate(*key, lines, [c[4] for c in group]),)
         bad_ward_months.setdefault((key[0], key[1]), []).extend(lines)
         for c in group:
-            rejections.append(_rejection(c[0], [problem], *key, c[6][iv], c[6], delimiter))
+            rejections.append(_rejection(c[0], shared, *key, c[6][iv], c[6], delimiter))
 
     rows: list[SubmissionRow] = []
     append = rows.append
-    dropped: dict[tuple[str, str], msg.Problem] = {}  # one message per rejected ward-month
+    dropped: dict[tuple[str, str], tuple] = {}  # one problem per rejected ward-month
     for c in candidates.values():
         bad_lines = bad_ward_months.get((c[1], c[2])) if bad_ward_months else None
         if bad_lines:
             problem = dropped.get((c[1], c[2]))
             if problem is None:
-                problem = dropped[(c[1], c[2])] = msg.ward_month_rejected(
-                    c[1], c[2], sorted(set(bad_lines))
+                problem = dropped[(c[1], c[2])] = (
+                    msg.ward_month_rejected(c[1], c[2], sorted(set(bad_lines))),
                 )
-            rejections.append(_rejection(c[0], [problem], *c[1:4], c[6][iv], c[6], delimiter))
+            rejections.append(_rejection(c[0], problem, *c[1:4], c[6][iv], c[6], delimiter))
             continue
         append(_row(c[0], c[1], c[2], c[3], c[4], c[5]))
     rejections.sort(key=lambda r: (r.line or 0, r.reason))
@@ -376,7 +379,7 @@ def _validate_table(
 
 def _rejection(
     line: int,
-    problems: list[msg.Problem],
+    problems: tuple[msg.Problem, ...] | list[msg.Problem],
     ward_code: str,
     period: str,
     metric_code: str,
@@ -384,20 +387,16 @@ def _rejection(
     cells: list,
     delimiter: str | None,
 ) -> Rejection:
-    message, vi, en = msg.row_message(line, problems)
     if raw_value.__class__ is str and len(raw_value) > msg.MAX_CELL_CHARS:
         raw_value = raw_value[: msg.MAX_CELL_CHARS]  # the full row is kept in raw_line
     return Rejection(
         line=line,
         column=problems[0].column,
         reason=problems[0].reason,
-        message=message,
+        problems=problems,
         ward_code=ward_code or None,
         period=period or None,
         metric_code=metric_code or None,
         raw_value=None if raw_value is None else str(raw_value),
         raw_line=_raw_line(cells, delimiter),
-        message_vi=vi,
-        message_en=en,
-        params=[{"reason": p.reason, "column": p.column, **(p.params or {})} for p in problems],
     )

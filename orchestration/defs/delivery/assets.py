@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.core.periods import Period
 from orchestration.defs.reports.assets import CITY_BULLETINS, WARD_SCORECARDS
 from orchestration.defs.shared import monthly_partitions
+from orchestration.terminal import visible  # names and notes are the senders'
 
 GROUP = "delivery"
 DELIVERY = dg.AssetKey(["delivery", "messages"])
@@ -47,7 +48,7 @@ def delivery_messages(
     for key in sorted(context.partition_keys):
         summary = deliver_month(
             Period.parse(key), city=config.city or None, ward=config.ward or None,
-            resend=config.resend, transport=transport, say=context.log.warning,
+            resend=config.resend, transport=transport, say=lambda m: context.log.warning(visible(m)),
         )  # fmt: skip
         for name, count in summary.metadata().items():
             totals[name] = totals.get(name, 0) + count

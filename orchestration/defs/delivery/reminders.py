@@ -12,6 +12,7 @@ import dagster as dg
 from orchestration.core.cycle import grace_days
 from orchestration.core.periods import CUTOFF_DAY, Period
 from orchestration.defs.shared import TIMEZONE, WarehouseResource
+from orchestration.terminal import visible  # names and notes are the senders'
 
 
 class ReminderConfig(dg.Config):
@@ -25,7 +26,7 @@ def send_reminders(context: dg.OpExecutionContext, config: ReminderConfig, duckd
 
     with duckdb.get_connection() as con:
         summary = send(con, Period.parse(config.period), grace_days=grace_days(),
-                       city=config.city or None, say=context.log.warning)  # fmt: skip
+                       city=config.city or None, say=lambda m: context.log.warning(visible(m)))  # fmt: skip
     context.log.info(f"reminders {config.period}: {summary.metadata()}")
     failed = [{"recipient": o.recipient, "error": o.error} for o in summary.failures()]
     return dg.Output(None, metadata={**summary.metadata(), "failures": dg.MetadataValue.json(failed)})

@@ -6,6 +6,7 @@ from orchestration.core.delivery.hook import gather_receipts, send_receipts
 from orchestration.core.ingest.archive import intake_inbox, list_archived
 from orchestration.core.ingest.load import load_pending
 from orchestration.defs.shared import WRITE_POOL, WarehouseResource, monthly_partitions
+from orchestration.terminal import visible  # names and notes are the senders'
 
 VALUES = dg.AssetKey(["raw", "submission_values"])
 FILES = dg.AssetKey(["raw", "submission_files"])
@@ -50,7 +51,7 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
 
     def progress(entry, todo):
         span = todo[0] if len(todo) == 1 else f"{todo[0]}…{todo[-1]} ({len(todo)})"
-        context.log.info(f"loading {entry.original_name} ({entry.sha256[:12]}) → {span}")
+        context.log.info(visible(f"loading {entry.original_name} ({entry.sha256[:12]}) → {span}"))
 
     with duckdb.get_connection() as con:
         results = load_pending(con, list_archived(), partitions, progress=progress)
@@ -64,7 +65,7 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
                 """
             ).fetchall()
         )
-    receipt_metadata = send_receipts(receipts, context.log.warning)  # after the warehouse is released
+    receipt_metadata = send_receipts(receipts, lambda m: context.log.warning(visible(m)))  # after the warehouse is released
     loaded = sum(r.rows_loaded for r in results)
     rejected = sum(r.rows_rejected for r in results)
     shas = sorted({r.file_sha256 for r in results})

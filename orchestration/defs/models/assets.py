@@ -18,6 +18,7 @@ from orchestration.core.models import plan, stamps
 from orchestration.core.models.args import affected_range, build_args
 from orchestration.core.publish import record_month_build
 from orchestration.defs.models.project import dbt_project
+from orchestration.defs.models.table_metadata import run_dbt, with_table_metadata
 from orchestration.defs.models.translator import WardstatDbtTranslator
 from orchestration.defs.shared import WRITE_POOL, monthly_partitions
 
@@ -56,22 +57,14 @@ def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             f"incremental build of {first} … {last} (the run's months and those they feed)"
         )
         args = build_args(keys, last_available=last_available)
-    yield from _stream(dbt.cli(args, context=context))
+    events, failure = run_dbt(dbt.cli(args, context=context))
     with warehouse.connect() as con:
+        yield from with_table_metadata(events, context, con, (first, last) if first else None)
+        if failure:
+            raise failure
         record_month_build(con, first, last)  # what the next publication must copy
         if full_reason and _selects_all(context):
             stamps.stamp(con, stamps.MONTHLY, current)
-
-
-def _stream(invocation):
-    """dbt's events as Dagster results.
-
-    Not ``.fetch_row_counts().fetch_column_metadata()`` (as dagster-open-platform does): those
-    query through dbt-duckdb's adapter inside this process, which opens warehouse.duckdb with its
-    own configuration and keeps it open, so the step's next ``warehouse.connect()`` fails
-    ("Can't open a connection to same database file with a different configuration"), and the
-    file has one writer at a time anyway (measured in `wardstat demo --city 48`)."""
-    return invocation.stream()
 
 
 def _selects_all(context: dg.AssetExecutionContext) -> bool:
@@ -128,7 +121,10 @@ def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: 
             )
         return
     context.log.info(f"rebuilding the base models: {reason}")
-    yield from _stream(dbt.cli(build_args(), context=context))
-    if _selects_all(context):
-        with warehouse.connect() as con:
+    events, failure = run_dbt(dbt.cli(build_args(), context=context))
+    with warehouse.connect() as con:
+        yield from with_table_metadata(events, context, con)
+        if failure:
+            raise failure
+        if _selects_all(context):
             stamps.stamp(con, stamps.BASE, current)
