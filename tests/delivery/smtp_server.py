@@ -60,7 +60,8 @@ class Authenticator:
             auth_data.login.decode() == self.user and auth_data.password.decode() == self.password
         )
         self.logins.append(ok)
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd answers (235 or 535) itself; True would mean we had answered
+        return AuthResult(success=ok, handled=False)
 
 
 def free_port() -> int:
