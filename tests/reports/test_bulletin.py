@@ -35,7 +35,7 @@ def test_main_points_are_written_from_the_data(con):
 
 
 def test_main_points_lead_with_the_programme_and_never_with_operational_volumes(con):
-    """The fixture plants one of each kind; they come in the programme's order of importance:
+    """The fixture plants most kinds; they come in the programme's order of importance:
     units at N/N, the hardest criteria, wards one short, crime signals, missing reports, the
     funnel's outliers."""
     kinds_in_order = ("meet all", "Criteria most often missed", "One criterion short",
@@ -43,7 +43,7 @@ def test_main_points_lead_with_the_programme_and_never_with_operational_volumes(
     points = bulletin.build_context(con, MAY, "01", "en")["points"]
     kinds = [next(i for i, k in enumerate(kinds_in_order) if k in point) for point in points]
     assert kinds[0] == 0 and kinds == sorted(kinds), points
-    assert {0, 1, 2, 3} <= set(kinds)
+    assert len(set(kinds)) >= 5  # the order is checked across most kinds, not one or two
     assert not any("residence" in p.lower() for p in points)  # operational volumes never lead
 
 
