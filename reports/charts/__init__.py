@@ -184,9 +184,10 @@ def funnel_plot(
             f'fill="{MUTED}">{escape(fmt_num(rate, 0 if float(rate).is_integer() else 1))}</text>'
         )
     for pop in pop_ticks:
+        anchor = "end" if pop == max_pop else "middle"  # the last label stays inside the figure
         body.append(
             f'<text x="{_f(x(pop))}" y="{_f(top + inner_h + 12)}" font-size="8" '
-            f'text-anchor="middle" fill="{MUTED}">{escape(fmt_num(pop, 0))}</text>'
+            f'text-anchor="{anchor}" fill="{MUTED}">{escape(fmt_num(pop, 0))}</text>'
         )
     body.append(
         f'<text x="{_f(left + inner_w / 2)}" y="{_f(h - 4)}" font-size="9" text-anchor="middle" '
