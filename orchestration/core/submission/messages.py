@@ -6,6 +6,7 @@ clerk-facing sentence ``Dòng 12, cột value: … / Line 12, column value: …`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from orchestration.core.reference import Metric, Ward
@@ -265,7 +266,7 @@ def ward_month_rejected(ward: str, period: str, bad_lines: list[int]) -> Problem
     )
 
 
-def row_message(line: int | None, problems: list[Problem]) -> tuple[str, str, str]:
+def row_message(line: int | None, problems: Sequence[Problem]) -> tuple[str, str, str]:
     """``(message, message_vi, message_en)`` for a row with one or more problems."""
     vi_parts, en_parts = [], []
     for problem in problems:

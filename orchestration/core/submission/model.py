@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.core.submission.messages import row_message
+
 # Exit codes of `wardstat check`, also used by the ingest to set a file's status.
 ALL_VALID = 0
 SOME_REJECTED = 1
@@ -60,9 +62,7 @@ class Rejection:
 
     def texts(self) -> tuple[str, str, str]:
         """``(message, message_vi, message_en)``, built now."""
-        from orchestration.core.submission.messages import row_message
-
-        return row_message(self.line, list(self.problems))
+        return row_message(self.line, self.problems)
 
 
 @dataclass

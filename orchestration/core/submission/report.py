@@ -72,9 +72,7 @@ def _more(rest: list[Rejection], lang: str | None) -> str:
 
 
 def _message(rejection: Rejection, lang: str | None) -> str:
-    vi, en = rejection.message_vi, rejection.message_en
-    if vi is None or en is None:
-        vi, en = _split(rejection.message)
+    _, vi, en = rejection.texts()  # built once per row (each property would build them again)
     return _pick(vi, en, lang) if lang else f"{vi}\n      {en}"
 
 
