@@ -14,6 +14,8 @@ is sized from the machine: a quarter of its memory, at most ``DEFAULT_CAP_MIB`` 
 process, DuckDB's buffers plus Python and dbt, stays under 2 GiB resident) and at least
 ``FLOOR_MIB``. ``WARDSTAT_DUCKDB_MEMORY_LIMIT`` overrides it with any DuckDB size (``4GB``,
 ``1.5GiB``, ``50%``), ``WARDSTAT_DUCKDB_THREADS`` the threads (default: the cores).
+``WARDSTAT_DBT_THREADS`` (profiles.yml, default 1) is how many models dbt builds at once: two large
+marts built together under the cap ran out of memory where each alone spills.
 """
 
 from __future__ import annotations
