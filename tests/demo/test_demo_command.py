@@ -25,7 +25,9 @@ def test_dbt_result_lines_move_the_progress_bar_and_go_to_the_log(tmp_path):
     log = io.StringIO()
     out = _StepOutput(log, ctx)
     out.write("Running with dbt=1.11.16\n1 of 3 START sql view model staging.a ... [RUN]\n")
-    out.write("2 of 3 OK created sql view model staging.b .. [\x1b[32mOK\x1b[0m in 0.1s]\n1 of 3 OK ")
+    out.write(
+        "2 of 3 OK created sql view model staging.b .. [\x1b[32mOK\x1b[0m in 0.1s]\n1 of 3 OK "
+    )
     out.write("created sql view model staging.a [OK in 0.1s]\n3 of 3 PASS unique_a ... [PASS]\n")
     out.write("Running with dbt=1.11.16\n1 of 2 ERROR creating sql table model marts.c [ERROR]\n")
     assert counts == [(1, 3), (2, 3), (3, 3), (1, 2)]
