@@ -9,7 +9,8 @@ wards of these names.
 Each is a new (post-merger) unit whose every predecessor passed to it whole, so the old wards carry the
 same factor through 2021–2025: the ward was unusual before the merger too, and its year-on-year change
 compares like with like (a predecessor split between two new units would lend a hotspot's past to a
-neighbour).
+neighbour). The table is keyed by code alone: a synthetic ward of the benchmark that happens to carry
+one of these codes is planted too, which changes nothing the benchmark measures.
 """
 
 from __future__ import annotations
