@@ -55,17 +55,20 @@ class ReferenceProblem:
     vi: str
     en: str
 
-    @property
-    def message(self) -> str:
-        where_vi = f"Tệp {self.file}"
-        where_en = f"File {self.file}"
+    def texts(self) -> tuple[str, str]:
+        """``(vi, en)``: each sentence naming file, line and column."""
+        where_vi, where_en = f"Tệp {self.file}", f"File {self.file}"
         if self.line is not None:
             where_vi += f", dòng {self.line}"
             where_en += f", line {self.line}"
         if self.column:
             where_vi += f", cột {self.column}"
             where_en += f", column {self.column}"
-        return bilingual(f"{where_vi}: {self.vi}", f"{where_en}: {self.en}")
+        return f"{where_vi}: {self.vi}", f"{where_en}: {self.en}"
+
+    @property
+    def message(self) -> str:
+        return bilingual(*self.texts())
 
 
 class ReferenceError(ValueError):

@@ -145,3 +145,67 @@ def test_require_valid_raises_with_every_problem(reference):
         raised.value
     )
     assert "bad_target" in {p.reason for p in raised.value.problems}
+
+
+def use(monkeypatch, reference) -> None:
+    """Point Python and dbt at ``reference`` the way they both read it (relative to dbt_project)."""
+    import os
+
+    from orchestration.paths import DBT_PROJECT_DIR
+
+    monkeypatch.setenv("WARDSTAT_REFERENCE_DIR", os.path.relpath(reference, DBT_PROJECT_DIR))
+
+
+def test_check_reference_prints_every_problem_and_exits_2(reference, monkeypatch, capsys):
+    from orchestration.cli import main
+
+    use(monkeypatch, reference)
+    assert main(["check", "--reference"]) == 0
+    assert "dữ liệu tham chiếu hợp lệ / the reference data is valid" in capsys.readouterr().out
+    append(reference, "programme/recognised_wards.csv", "2878,00004,Phường Trúc Bạch")
+    assert main(["check", "--reference", "--lang", "en"]) == 2
+    out = capsys.readouterr().out
+    assert "1 lỗi / problem(s)" in out
+    assert (
+        "[not_registered] File programme/recognised_wards.csv, line 5, column ward_code: "
+        "Phường Trúc Bạch (00004) is not registered in any cohort up to 2024"
+    ) in out
+
+
+@pytest.mark.slow
+def test_a_models_run_refuses_bad_reference_data_and_changes_nothing(
+    reference, monkeypatch, wardstat_home
+):
+    import duckdb
+
+    from orchestration import paths
+    from orchestration.core.ingest.schema import ensure_raw_schema
+    from orchestration.runner import run_partitioned_job
+
+    use(monkeypatch, reference)
+    append(
+        reference,
+        "catalog/criteria_sets.csv",
+        "set2026,Bộ 2026,The 2026 set,,,2026-01-01,2026-01-01,,2026,,20,6,",
+    )
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        ensure_raw_schema(con)
+    run = run_partitioned_job("models_job", "2024-05", "2024-05")
+    assert not run.success
+    from orchestration.runner import get_instance
+
+    failures = [
+        e.dagster_event.step_failure_data.error.message
+        for e in get_instance().all_logs(run.run_id)
+        if e.dagster_event and e.dagster_event.event_type_value == "STEP_FAILURE"
+    ]
+    assert any("overlapping_sets" not in f and "bộ set2026 và bộ set2024" in f for f in failures)
+    with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
+        schemas = {
+            s
+            for (s,) in con.execute(
+                "select distinct table_schema from information_schema.tables"
+            ).fetchall()
+        }
+    assert "reference" not in schemas and "marts" not in schemas  # no seed was replaced
+    assert not (paths.published_dir() / "warehouse.duckdb").exists()
