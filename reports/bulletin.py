@@ -118,7 +118,11 @@ def build_context(
             units,
             full_marks,
         ),
-        "heat_title": fmt.t("sec.heatmap", marks=full_marks, units=fmt.t(units))
+        "heat_title": fmt.t(
+            "sec.heatmap",
+            n=max((c["criteria_in_force"] or 0 for c in cards), default=0),
+            units=fmt.t(units),
+        )
         if len(set_codes) <= 1
         else fmt.t("sec.heatmap_sets", units=fmt.t(units)),
         "unit_column": fmt.t(units.replace("units.w", "units.W")),

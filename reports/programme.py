@@ -62,7 +62,7 @@ def assessment_text(fmt: Formatter, row: dict) -> str:
         )
         if row.get("assessment_valid_to"):
             text += " " + fmt.t(
-                "insp.valid_to", period=fmt.short_period(Period.parse(row["assessment_valid_to"]))
+                "insp.valid_to", period=fmt.period(Period.parse(row["assessment_valid_to"]))
             )
         return text
     if row.get("self_assessed_on"):
@@ -130,8 +130,7 @@ def scorecard_box(
             fmt.t(
                 "prog.judged_by",
                 name=set_label(fmt, criteria_set),
-                n=criteria_set["n_criteria"],
-                basis=criteria_set[f"basis_{fmt.lang}"] or "",
+                basis=criteria_set[f"basis_{fmt.lang}"] or fmt.t("na"),
             )
         )
     return {
@@ -229,12 +228,15 @@ def bulletin_section(
     ]
     holding = sum(w["programme_status"] == "recognised_all_met" for w in wards)
     missed = [
-        fmt.t(
-            "prog.missed_item",
-            code=m["criterion_code"],
-            name=m[f"name_{fmt.lang}"],
-            not_met=fmt.num(m["wards_not_met"]),
-            no_data=fmt.num(m["wards_no_data"]),
+        fmt.t("prog.missed_item", code=m["criterion_code"], name=m[f"name_{fmt.lang}"])
+        + ": "
+        + "; ".join(
+            fmt.t(key, count=fmt.num(m[column]))
+            for key, column in (
+                ("prog.not_met", "wards_not_met"),
+                ("prog.no_data", "wards_no_data"),
+            )
+            if m[column]
         )
         for m in queries.missed_by_registered(con, city_code, period)[:MAX_MISSED]
     ]
