@@ -8,6 +8,7 @@ in ``$WARDSTAT_HOME/demo`` (same seed and day) and the ingest skips what it has 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,13 +40,34 @@ def _generate(ctx: DemoContext) -> str:
     files, reused = ensure_demo_files(
         ctx.demo_dir, today=ctx.today, fresh=ctx.fresh, cities=ctx.cities
     )
-    ctx.files = [
-        ctx.demo_dir / f.name for f in sorted(files, key=lambda f: (f.received_at, f.name))
-    ]
     ctx.received = {f.name: datetime.fromisoformat(f.received_at) for f in files}
+    ctx.received.update(_programme(ctx))
+    ctx.files = [
+        ctx.demo_dir / name for name in sorted(ctx.received, key=lambda n: (ctx.received[n], n))
+    ]
     ctx.results["generate"] = files
     how = "dùng lại / reused" if reused else "đã tạo / written"
-    return f"{len(files)} tệp {how} in {ctx.demo_dir}"
+    extra = len(ctx.received) - len(files)
+    return (
+        f"{len(files)} tệp {how} in {ctx.demo_dir}; {extra} tệp đánh giá và bổ sung / "
+        f"assessment and supplementary files; sổ chương trình / programme register: "
+        f"{ctx.demo_dir / 'reference'}"
+    )
+
+
+def _programme(ctx: DemoContext) -> dict[str, datetime]:
+    """The demo's programme story (orchestration/demo/programme.py): its register in a copy of the
+    reference data that the rest of this run builds with, and its assessment files."""
+    import os
+
+    from orchestration import paths
+    from orchestration.demo.programme import write_programme_files, write_reference
+
+    reference = ctx.demo_dir / "reference"
+    register = write_reference(reference, paths.reference_dir(), ctx.cities)
+    # relative to dbt_project/, as dbt requires; run() puts the previous value back at the end
+    os.environ["WARDSTAT_REFERENCE_DIR"] = os.path.relpath(reference, paths.DBT_PROJECT_DIR)
+    return write_programme_files(ctx.demo_dir, register, ctx.today)
 
 
 def _ingest(ctx: DemoContext) -> str:
@@ -230,6 +252,20 @@ def run(args: argparse.Namespace) -> int:
         cities=args.city,
     )
     console.print(f"[bold]wardstat demo[/bold] — WARDSTAT_HOME = {markup(paths.home())}")
+    saved_reference = os.environ.get("WARDSTAT_REFERENCE_DIR")
+    try:
+        return _run_steps(console, ctx)
+    finally:  # the demo's reference copy is for this run only
+        if saved_reference is None:
+            os.environ.pop("WARDSTAT_REFERENCE_DIR", None)
+        else:
+            os.environ["WARDSTAT_REFERENCE_DIR"] = saved_reference
+
+
+def _run_steps(console, ctx: DemoContext) -> int:
+    from orchestration import paths
+    from orchestration.terminal import markup
+
     for number, step in enumerate(STEPS, start=1):
         console.rule(f"[{number}/{len(STEPS)}] {step.title}")
         try:
@@ -250,7 +286,14 @@ def run(args: argparse.Namespace) -> int:
         ("Bản tin / bulletins", paths.bulletins_dir()),
         ("Bản công bố / published", paths.published_dir() / "warehouse.duckdb"),
         ("Hộp thư đi / outbox", paths.home() / "outbox"),
+        ("Dữ liệu tham chiếu của demo / the demo's reference data", paths.demo_dir() / "reference"),
     ):
         mark = "" if path.exists() else " [dim](chưa có / not yet)[/dim]"
         console.print(f"  {label}: {markup(path)}{mark}")
+    reference = os.path.relpath(paths.demo_dir() / "reference", paths.DBT_PROJECT_DIR)
+    console.print(
+        "  Dựng lại mô hình của demo (wardstat ui, models_job) với sổ chương trình của nó / to "
+        f"rebuild the demo's models with its programme register: export WARDSTAT_REFERENCE_DIR="
+        f"{markup(reference)}"
+    )
     return 0

@@ -62,7 +62,7 @@ def _missing_months(spec: WardSpec, n: int, seed: int) -> np.ndarray:
     month = (first.month - 1 + np.arange(n)) % 12 + 1
     missing &= month != 1
     missing[0] = False
-    if spec.era == "old" and spec.code in STORY.protected_wards:
+    if spec.code in STORY.protected_wards:
         missing[:] = False
     for code, label in STORY.missing_ward_months:
         if spec.era == "old" and spec.code == code:

@@ -91,7 +91,7 @@ def test_unknown_and_misnamed_wards_future_dates_and_impossible_years(reference)
     append(
         reference,
         "programme/registrations.csv",
-        "99999,,2024-03-01,2024,2024,Công an X,,",  # line 17
+        "99999,,2024-03-01,2024,2024,Công an X,,",  # line 18
         "00013,Phường Kim Mã,2024-03-01,2024,2024,Công an X,,",  # code of Quán Thánh
         "00028,,2027-01-05,2027,2027,Công an X,,",  # in the future
         "00091,,2024-03-01,2023,2022,Công an X,,",  # cohort already over, target before cohort
@@ -103,14 +103,14 @@ def test_unknown_and_misnamed_wards_future_dates_and_impossible_years(reference)
         (line, reason) for (file, line, _c, reason) in found if file.endswith("registrations.csv")
     }
     assert {
-        (17, "unknown_ward"),
-        (18, "name_mismatch"),
-        (19, "future_date"),
-        (20, "cohort_before_registration"),
-        (20, "target_before_cohort"),
-        (21, "ward_not_valid_on_date"),
+        (18, "unknown_ward"),
+        (19, "name_mismatch"),
+        (20, "future_date"),
+        (21, "cohort_before_registration"),
+        (21, "target_before_cohort"),
+        (22, "ward_not_valid_on_date"),
     } <= reasons
-    misnamed = found[("programme/registrations.csv", 18, "ward_name", "name_mismatch")]
+    misnamed = found[("programme/registrations.csv", 19, "ward_name", "name_mismatch")]
     assert "mã 00013 là Phường Quán Thánh, không phải 'Phường Kim Mã'" in misnamed.message
     early = found[
         ("programme/recognition_decisions.csv", 3, "decision_date", "decision_before_year_end")
