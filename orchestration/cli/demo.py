@@ -65,9 +65,27 @@ def _programme(ctx: DemoContext) -> dict[str, datetime]:
 
     reference = ctx.demo_dir / "reference"
     register = write_reference(reference, paths.reference_dir(), ctx.cities)
-    # relative to dbt_project/, as dbt requires; run() puts the previous value back at the end
-    os.environ["WARDSTAT_REFERENCE_DIR"] = os.path.relpath(reference, paths.DBT_PROJECT_DIR)
+    # run() puts the previous value back at the end
+    os.environ["WARDSTAT_REFERENCE_DIR"] = demo_reference_env(reference)
     return write_programme_files(ctx.demo_dir, register, ctx.today)
+
+
+def demo_reference_env(reference: Path) -> str:
+    """``WARDSTAT_REFERENCE_DIR`` for the demo's reference copy: a link in dbt's own target folder,
+    relative to dbt_project/ as dbt requires. Not the copy's own relative path: dbt writes a run
+    copy of each seed under <target>/run/<project>/<seed path>, and a path climbing out of the
+    checkout (../../tmp/…) would put those copies into the checkout itself."""
+    import hashlib
+
+    from orchestration import paths
+
+    name = "reference-" + hashlib.sha256(str(reference.resolve()).encode()).hexdigest()[:12]
+    link = paths.DBT_PROJECT_DIR / "target" / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not (link.is_symlink() and link.resolve() == reference.resolve()):
+        link.unlink(missing_ok=True)
+        link.symlink_to(reference.resolve(), target_is_directory=True)
+    return os.path.relpath(link, paths.DBT_PROJECT_DIR)
 
 
 def _ingest(ctx: DemoContext) -> str:
@@ -290,7 +308,7 @@ def _run_steps(console, ctx: DemoContext) -> int:
     ):
         mark = "" if path.exists() else " [dim](chưa có / not yet)[/dim]"
         console.print(f"  {label}: {markup(path)}{mark}")
-    reference = os.path.relpath(paths.demo_dir() / "reference", paths.DBT_PROJECT_DIR)
+    reference = demo_reference_env(paths.demo_dir() / "reference")
     console.print(
         "  Dựng lại mô hình của demo (wardstat ui, models_job) với sổ chương trình của nó / to "
         f"rebuild the demo's models with its programme register: export WARDSTAT_REFERENCE_DIR="
