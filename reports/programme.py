@@ -269,6 +269,7 @@ def bulletin_section(
         "missed": missed,
         "targets": targets,
         "successors": successors[:MAX_LISTED],
+        "successors_more": max(0, len(successors) - MAX_LISTED),
         "sets": judged,
     }
 
