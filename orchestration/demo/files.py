@@ -35,7 +35,7 @@ from orchestration.demo.model import (
 from orchestration.demo.story import STORY
 from orchestration.paths import REFERENCE_DIR
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: crime rates fit the funnel's model, unusual wards planted (outliers.py)
 MANIFEST = "manifest.json"
 VN_TIME = timezone(timedelta(hours=7))
 HEADER = ("ward_code", "period", "metric_code", "value", "note")
