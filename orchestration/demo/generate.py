@@ -71,7 +71,7 @@ def _missing_months(spec: WardSpec, n: int, seed: int) -> np.ndarray:
 
 
 def ward_series(spec: WardSpec, *, seed: int = DEFAULT_SEED, last: Period = HORIZON) -> WardSeries:
-    values = apply_story(spec, simulate(spec, seed=seed, last=last))
+    values = apply_story(spec, simulate(spec, seed=seed, last=last), seed=seed)
     missing = _missing_months(spec, len(values), seed)
     values = report_stocks(values, ERA_FIRST[spec.era], resend=np.roll(missing, 1))
     values[missing] = np.nan

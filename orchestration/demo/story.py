@@ -20,11 +20,20 @@ survey respondents.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from orchestration.core.periods import Period
-from orchestration.demo.model import COL, HORIZON, NEW_FIRST, OLD_FIRST, OLD_LAST, WardSpec
+from orchestration.demo.model import (
+    COL,
+    DEFAULT_SEED,
+    HORIZON,
+    NEW_FIRST,
+    OLD_FIRST,
+    OLD_LAST,
+    WardSpec,
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,8 @@ STORY = Story(
 @dataclass(frozen=True)
 class NewStory:
     """New units (from 2025-07) that carry the programme on, pinned good over the new era with
-    their figures for statistical year 2026 well below 2025's; ``hq_area_m2`` per unit."""
+    their figures for statistical year 2026 at or below 2025's (months 1–6 of 2025 rebuilt from
+    their old units); ``hq_area_m2`` per unit."""
 
     wards: tuple[tuple[str, float], ...]
 
@@ -120,7 +130,8 @@ def is_story_ward(spec: WardSpec) -> bool:
 
 
 def _pins(spec: WardSpec) -> tuple[tuple[int, ...], float, bool] | None:
-    """(years held at or below the year before, HQ area, halve the year's flows) of a pinned ward."""
+    """(years held at or below the year before, HQ area, whether the year before is partly
+    rebuilt from old units) of a pinned ward."""
     if spec.era == "old":
         if spec.code == STORY.model_ward:
             return (2022,), STORY.model_ward_hq_area_m2, False
@@ -136,13 +147,34 @@ def _pins(spec: WardSpec) -> tuple[tuple[int, ...], float, bool] | None:
     return None
 
 
-def apply_story(spec: WardSpec, series: np.ndarray) -> np.ndarray:
+@cache
+def _units() -> tuple[dict[str, WardSpec], dict[str, tuple[tuple[str, float], ...]]]:
+    from orchestration.demo.units import read_units
+
+    old, new = read_units()
+    return {u.spec.code: u.spec for u in old}, {u.spec.code: u.predecessors for u in new}
+
+
+def _rebuilt_first_half(code: str, seed: int) -> np.ndarray:
+    """The new unit's months 2025-01 … 2025-06 as the marts rebuild them: its old units' reports
+    times their shares (NaN, no cap, where an old unit did not report)."""
+    from orchestration.demo.generate import ward_series  # generate imports this module
+
+    specs, predecessors = _units()
+    total = np.zeros((6, len(COL)))
+    start = Period(2025, 1).index - OLD_FIRST.index
+    for old_code, share in predecessors[code]:
+        total += share * ward_series(specs[old_code], seed=seed).values[start : start + 6]
+    return total
+
+
+def apply_story(spec: WardSpec, series: np.ndarray, *, seed: int = DEFAULT_SEED) -> np.ndarray:
     """Pin the story wards' figures over their era (an old ward's series starts at 2021-01, a new
     ward's at 2025-07)."""
     pins = _pins(spec)
     if pins is None:
         return series
-    years, hq_area, halve = pins
+    years, hq_area, rebuilt = pins
     first = OLD_FIRST if spec.era == "old" else NEW_FIRST
     last = OLD_LAST if spec.era == "old" else HORIZON
     s = series[: last.index - first.index + 1]
@@ -154,11 +186,18 @@ def apply_story(spec: WardSpec, series: np.ndarray) -> np.ndarray:
         col(code)[~np.isnan(col(code))] = 0  # a flow not yet reported stays unreported
     for year in years:
         start = Period(year, 1).index - first.index
-        if halve:
-            # a new unit's year before is partly its old units' (rebuilt by the marts): halving
-            # its own figures keeps the year at or below whatever they were
+        if rebuilt:
+            # a new unit's months 1–6 of the year before are its old units' figures as the marts
+            # rebuild them (shares of partial splits): at or below those, then at or below its own
+            before = _rebuilt_first_half(spec.code, seed)
             for code in _YOY_METRICS:
-                col(code)[start : start + 12] = np.floor(col(code)[start : start + 12] / 2)
+                values = col(code)
+                values[start : start + 6] = np.minimum(
+                    values[start : start + 6], np.floor(before[:, COL[code]])
+                )
+                values[start + 6 : start + 12] = np.minimum(
+                    values[start + 6 : start + 12], values[start - 6 : start]
+                )
         else:
             # never above the same month of the year before, so every year-to-date comparison holds
             for code in _YOY_METRICS:
