@@ -193,26 +193,18 @@ def bulletin_section(
         )
     else:
         current = fmt.t("prog.no_current", cohort=period.stat_year)
-    one_short = [
-        {
+
+    def item(w: dict) -> dict:
+        score = f"{w['criteria_met']}/{w['criteria_in_force']}"
+        return {
             "name": w["ward_name"],
             "cohort": w["cohort_year"],
-            "score": f"{w['criteria_met']}/{w['criteria_in_force']}",
+            "score": score,
             "missing": missing(w),
         }
-        for w in registered
-        if w["is_one_short"]
-    ]
-    awaiting = [
-        {
-            "name": w["ward_name"],
-            "cohort": w["cohort_year"],
-            "score": f"{w['criteria_met']}/{w['criteria_in_force']}",
-            "missing": missing(w),
-        }
-        for w in registered
-        if w["awaits_inspection_only"]
-    ]
+
+    one_short = [item(w) for w in registered if w["is_one_short"]]
+    awaiting = [item(w) for w in registered if w["awaits_inspection_only"]]
     slipped = [
         {
             "name": w["ward_name"],

@@ -120,6 +120,23 @@ class _Collector:
             )
             return None
 
+    def span(self, row: Row) -> tuple[date | None, date | None] | None:
+        """``(effective_from, effective_to)``; None when the end comes before the start."""
+        start, end = (
+            self.date(row, "effective_from"),
+            self.date(row, "effective_to", required=False),
+        )
+        if start and end and end < start:
+            self.add(
+                row,
+                "effective_to",
+                "bad_range",
+                f"ngày kết thúc {end} trước ngày bắt đầu {start}",
+                f"the end {end} is before the start {start}",
+            )
+            return None
+        return start, end
+
     def integer(self, row: Row, column: str, low: int, high: int, required: bool = True):
         text = row.get(column)
         if not text:
@@ -201,16 +218,10 @@ def _check_criteria(out: _Collector, rows) -> dict[str, list[tuple[date, date | 
         code = out.text(row, "criterion_code")
         out.text(row, "name_vi")
         out.text(row, "name_en")
-        start, end = out.date(row, "effective_from"), out.date(row, "effective_to", required=False)
-        if start and end and end < start:
-            out.add(
-                row,
-                "effective_to",
-                "bad_range",
-                f"ngày kết thúc {end} trước ngày bắt đầu {start}",
-                f"the end {end} is before the start {start}",
-            )
+        span = out.span(row)
+        if span is None:
             continue
+        start, end = span
         if code and start:
             for other_from, other_to, other in versions[code]:
                 if _overlap(start, end, other_from, other_to):
@@ -241,7 +252,8 @@ def _check_sets(out: _Collector, rows, criteria) -> dict[str, _Set]:
         code = out.text(row, "set_code")
         out.text(row, "name_vi")
         out.text(row, "name_en")
-        start, end = out.date(row, "effective_from"), out.date(row, "effective_to", required=False)
+        span = out.span(row)
+        start, end = span or (None, None)
         first = out.integer(row, "first_cohort", FIRST_YEAR, LAST_YEAR)
         last = out.integer(row, "last_cohort", FIRST_YEAR, LAST_YEAR, required=False)
         n_criteria = out.integer(row, "n_criteria", 1, 200)
@@ -256,14 +268,7 @@ def _check_sets(out: _Collector, rows, criteria) -> dict[str, _Set]:
             )
             continue
         declared[code] = (row, n_criteria, n_groups)
-        if start and end and end < start:
-            out.add(
-                row,
-                "effective_to",
-                "bad_range",
-                f"ngày kết thúc {end} trước ngày bắt đầu {start}",
-                f"the end {end} is before the start {start}",
-            )
+        if span is None:
             continue
         if first and last and last < first:
             out.add(
@@ -280,15 +285,15 @@ def _check_sets(out: _Collector, rows, criteria) -> dict[str, _Set]:
         for other in sets.values():
             cohorts = _overlap(first, last, other.first_cohort, other.last_cohort)
             if cohorts and _overlap(start, end, other.start, other.end):
-                span = f"{max(first, other.first_cohort)}"
+                cohort = max(first, other.first_cohort)
                 out.add(
                     row,
                     "first_cohort",
                     "overlapping_sets",
-                    f"bộ {code} và bộ {other.code} cùng áp dụng cho khóa {span} trong cùng thời gian "
+                    f"bộ {code} và bộ {other.code} cùng áp dụng cho khóa {cohort} trong cùng thời gian "
                     f"(hiệu lực {start}…{end or ''} và {other.start}…{other.end or ''}): một phường "
                     "trong một tháng chỉ được đánh giá theo một bộ; sửa khóa hoặc ngày hiệu lực",
-                    f"sets {code} and {other.code} both judge cohort {span} on the same days "
+                    f"sets {code} and {other.code} both judge cohort {cohort} on the same days "
                     f"(in force {start}…{end or ''} and {other.start}…{other.end or ''}): a ward-month "
                     "is judged by one set only; fix the cohorts or the dates",
                 )
