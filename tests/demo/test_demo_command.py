@@ -24,6 +24,25 @@ def test_steps_are_a_list_others_can_extend():
     assert [step.key for step in STEPS][:2] == ["generate", "ingest"]
 
 
+def test_dbt_result_lines_move_the_progress_bar_and_go_to_the_log(tmp_path):
+    """What dagster-dbt echoes of dbt's log: each invocation counts its nodes from 1 of M."""
+    from orchestration.cli.demo import DemoContext, _StepOutput
+
+    counts = []
+    ctx = DemoContext(today=None, fresh=False, demo_dir=tmp_path)
+    ctx.count = lambda done, total: counts.append((done, total))
+    log = io.StringIO()
+    out = _StepOutput(log, ctx)
+    out.write("Running with dbt=1.11.16\n1 of 3 START sql view model staging.a ... [RUN]\n")
+    out.write(
+        "2 of 3 OK created sql view model staging.b .. [\x1b[32mOK\x1b[0m in 0.1s]\n1 of 3 OK "
+    )
+    out.write("created sql view model staging.a [OK in 0.1s]\n3 of 3 PASS unique_a ... [PASS]\n")
+    out.write("Running with dbt=1.11.16\n1 of 2 ERROR creating sql table model marts.c [ERROR]\n")
+    assert counts == [(1, 3), (2, 3), (3, 3), (1, 2)]
+    assert log.getvalue().count("Running with dbt=") == 2  # every line kept for the log
+
+
 @pytest.fixture(scope="module")
 def demo_city(tmp_path_factory):
     """One city's demo run once for the module: (WARDSTAT_HOME, what the first run printed)."""
@@ -45,6 +64,9 @@ def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(demo_city, ca
     monkeypatch.setenv("DAGSTER_HOME", str(wardstat_home / "dagster"))
     argv = ARGV
     assert "đã tạo / written" in first and str(wardstat_home) in first
+    # dbt's own log goes to the demo's log file, not between the progress lines
+    assert "Running with dbt=" not in first
+    assert "Running with dbt=" in (wardstat_home / "demo" / "demo.log").read_text(encoding="utf-8")
     with duckdb.connect(str(wardstat_home / "warehouse.duckdb"), read_only=True) as con:
         files, values = con.execute(
             "select count(*), sum(rows_accepted) from raw.submission_files"
