@@ -71,3 +71,8 @@
         when '>=' then round({{ value }}, 9) >= {{ threshold }}
     end
 {%- endmacro %}
+
+{# The statistical month (as period_index) a calendar day falls in: from the 15th, the next month. #}
+{% macro date_period_index(day) -%}
+    (year({{ day }}) * 12 + month({{ day }}) - 1 + case when day({{ day }}) >= 15 then 1 else 0 end)
+{%- endmacro %}

@@ -55,6 +55,7 @@ class Ward:
 class Reference:
     metrics: dict[str, Metric]
     wards: dict[str, tuple[Ward, ...]]  # one code may name an old and a new ward
+    directory: Path | None = None  # where it was read from (the criteria catalog is beside it)
 
     def metric(self, code: str) -> Metric | None:
         return self.metrics.get(code)
@@ -136,4 +137,6 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
 
 @cache
 def _load_reference(reference_dir: Path) -> Reference:
-    return Reference(metrics=read_metrics(reference_dir), wards=read_wards(reference_dir))
+    return Reference(
+        metrics=read_metrics(reference_dir), wards=read_wards(reference_dir), directory=reference_dir
+    )

@@ -78,6 +78,8 @@ class FileVerdict:
     error_vi: str | None = None  # ``error`` in each language, and its stable code
     error_en: str | None = None
     error_reason: str | None = None
+    # values (monthly figures: rows are SubmissionRow) or assessments (rows are AssessmentRow)
+    kind: str = "values"
 
     def refuse(self, vi: str, en: str, reason: str) -> FileVerdict:
         """Mark the whole file unreadable (no rows) with its reason in both languages."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from orchestration.core.periods import Period, PeriodError
 from orchestration.core.reference import Reference, load_reference
+from orchestration.core.submission import assessments
 from orchestration.core.submission import messages as msg
 from orchestration.core.submission.errors import UnreadableFile, bilingual
 from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
@@ -94,9 +95,15 @@ def validate_bytes(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            rows, rejections = _validate_table(
-                table, reference or load_reference(), today or date.today()
-            )
+            if table.kind == assessments.KIND:  # a file of self-assessments and inspection verdicts
+                verdict.kind = table.kind
+                rows, rejections = assessments.validate_table(
+                    table, reference or load_reference(), today or date.today()
+                )
+            else:
+                rows, rejections = _validate_table(
+                    table, reference or load_reference(), today or date.today()
+                )
         finally:
             if gc_was_enabled:
                 gc.enable()
