@@ -9,7 +9,9 @@ multi-ward renderer, each worker holding its own read-only connection.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,10 @@ from reports.manifest import forget, update_manifest
 # same codes; the absorbed provinces (Hải Dương 30, Quảng Nam 49, …) get no bulletin of their own.
 CITIES = ("01", "31", "48", "79", "92")
 LANGS = ("vi", "en")
+# ``progress(done, total)``: documents (a city's bulletin or a ward's scorecard, in one language)
+# finished so far, called every PROGRESS_SECONDS while rendering and once at the end.
+Progress = Callable[[int, int], None]
+PROGRESS_SECONDS = 5.0
 
 
 class NoPublishedWarehouse(FileNotFoundError):
@@ -77,13 +83,21 @@ def render_bulletins(
     langs: Sequence[str] = LANGS,
     formats: Iterable[str] = api.BULLETIN_FORMATS,
     out_dir: Path | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> list[Path]:
     formats = list(formats)
     written: list[Path] = []
     with open_published(db_path) as con:
-        for city_code in cities if cities is not None else cities_in_period(con, period):
+        chosen = list(cities if cities is not None else cities_in_period(con, period))
+        total, done, said = len(chosen) * len(langs), 0, time.monotonic()
+        for city_code in chosen:
             for lang in langs:
                 written += api.render_city_bulletin(con, period, city_code, lang, formats, out_dir)
+                done += 1
+                if progress and (done == total or time.monotonic() - said >= PROGRESS_SECONDS):
+                    progress(done, total)
+                    said = time.monotonic()
     return written
 
 
@@ -96,9 +110,12 @@ def render_scorecards(
     out_dir: Path | None = None,
     workers: int | None = None,
     wards: Sequence[str] | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> tuple[list[Path], int]:
     """Scorecards of every ward of ``cities`` (default: the five that report in ``period``), or of
-    just ``wards`` (codes or ward keys). Returns the files written and the number of wards."""
+    just ``wards`` (codes or ward keys). Returns the files written and the number of wards.
+    ``progress(done, total)`` counts scorecards (ward × language) as their files land."""
     chosen = api._formats(formats, api.SCORECARD_FORMATS)
     db_path = Path(db_path) if db_path else published_path()
     by_city: dict[str, list[str]] = {}
@@ -118,15 +135,12 @@ def render_scorecards(
         target = api._scorecard_dir(period, city_code, out_dir)
         target.mkdir(parents=True, exist_ok=True)
         tasks += [(key, lang, str(target)) for key in keys for lang in langs]
-    forget(
-        api.period_dir(period, out_dir),
-        [
-            f
-            for key, lang, target in tasks
-            for f in api.scorecard_files(Path(target), key, period, lang, chosen)
-        ],
-    )
-    files = api.render_scorecard_tasks(db_path, period, tasks, chosen, workers)
+    expected = [
+        api.scorecard_files(Path(target), key, period, lang, chosen) for key, lang, target in tasks
+    ]
+    forget(api.period_dir(period, out_dir), [f for files in expected for f in files])
+    with _watching(expected, progress):
+        files = api.render_scorecard_tasks(db_path, period, tasks, chosen, workers)
     root = api.period_dir(period, out_dir)
     for city_code in by_city:
         for lang in langs:
@@ -136,3 +150,39 @@ def render_scorecards(
                 period=period, city_code=city_code, lang=lang,
             )  # fmt: skip
     return files, sum(len(keys) for keys in by_city.values())
+
+
+class _watching:
+    """Report ``progress`` from a thread while the worker processes render: a document is done
+    when all its files were written (renamed into place) since rendering began."""
+
+    def __init__(self, expected: list[list[Path]], progress: Progress | None) -> None:
+        self.expected, self.progress = expected, progress
+        self.stop = threading.Event()
+        self.started = time.time_ns()
+        self.thread = threading.Thread(target=self._run, name="render-progress", daemon=True)
+
+    def _done(self) -> int:
+        def fresh(path: Path) -> bool:
+            try:
+                return path.stat().st_mtime_ns >= self.started
+            except OSError:
+                return False
+
+        return sum(all(fresh(Path(f)) for f in files) for files in self.expected)
+
+    def _run(self) -> None:
+        while not self.stop.wait(PROGRESS_SECONDS):
+            self.progress(self._done(), len(self.expected))
+
+    def __enter__(self):
+        if self.progress:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.progress:
+            self.stop.set()
+            self.thread.join()
+            if exc[0] is None:
+                self.progress(len(self.expected), len(self.expected))

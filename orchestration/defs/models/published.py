@@ -1,4 +1,10 @@
-"""Publishing the marts to the analysts' read-only copy, after every successful model build."""
+"""Publishing the marts to the analysts' read-only copy, after every successful model build.
+
+Partitioned by statistical month like the monthly models (identity: month m of the copy follows
+month m of every monthly mart), so the UI shows a month of the copy stale once its marts were
+rebuilt and not yet published, and the report assets (month m) after it. A run over a range
+publishes once; the file holds every month.
+"""
 
 import dagster as dg
 
@@ -6,7 +12,7 @@ from orchestration.core.publish import publish
 
 # the module, not the assets: assets imported here would be found twice by the defs loader
 from orchestration.defs.models import assets
-from orchestration.defs.shared import PUBLISHED, WRITE_POOL
+from orchestration.defs.shared import PUBLISHED, WRITE_POOL, monthly_partitions
 
 
 def _mart_keys() -> list[dg.AssetKey]:
@@ -22,6 +28,8 @@ def _mart_keys() -> list[dg.AssetKey]:
     key=PUBLISHED,
     deps=_mart_keys(),
     group_name="publish",
+    partitions_def=monthly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WRITE_POOL,  # reads warehouse.duckdb, which a writer would lock
     description=(
         "Bản sao chỉ đọc của các bảng marts cho người phân tích / read-only copy of the marts "
@@ -38,12 +46,14 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
         else "no month rebuilt since the last publication"
     )
     context.log.info(f"published {len(publication.tables)} tables to {publication.path} ({how})")
+    metadata = {
+        "path": dg.MetadataValue.path(str(publication.path)),
+        "data_version": publication.data_version,
+        "storage_version": publication.storage_version,
+        "tables": len(publication.tables),
+        "full_copy": publication.full_copy,
+        "months_replaced": how,
+    }
     return dg.MaterializeResult(
-        metadata={
-            "path": str(publication.path),
-            "data_version": publication.data_version,
-            "tables": len(publication.tables),
-            "full_copy": publication.full_copy,
-        },
-        data_version=dg.DataVersion(publication.data_version),
+        metadata=metadata, data_version=dg.DataVersion(publication.data_version)
     )

@@ -1,0 +1,86 @@
+"""The base models' dbt tests, run on every run even when the base models are not rebuilt.
+
+The base models are the staging views over ``raw`` (``stg_submission_values``, …), the views and
+tables built from them that are not monthly (``int_periods``, ``dim_period``) and what is built
+from the reference data alone (seeds, dimensions). A run whose base models are current (nothing in
+the reference data, the dbt code or the months changed) records them without calling ``dbt build``,
+but the submissions under the staging views change with every file loaded: so it runs ``dbt test``
+on the selected base models. Every check then has a result of this run (testing the reference
+tables as well costs little next to dbt's start-up, and spares the UI a column of *Skipped*).
+
+``dbt.cli(..., context=context)`` would replace a ``--select`` with the op's own selection, so the
+invocation gets no context and its raw events are turned into Dagster events here, with the
+context, by dagster-dbt's public ``to_default_asset_events``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.core.models.args import PRODUCTION_EXCLUDES
+
+UNIQUE_ID = "dagster_dbt/unique_id"
+
+
+@cache
+def _manifest(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def selection(manifest: Mapping, unique_ids: Iterable[str]) -> list[str]:
+    """The dbt node names of ``unique_ids`` (models, seeds, snapshots), sorted."""
+    nodes = manifest["nodes"]
+    return sorted(nodes[uid]["name"] for uid in unique_ids if uid in nodes)
+
+
+def selected_unique_ids(context: dg.AssetExecutionContext) -> list[str]:
+    specs = (context.assets_def.get_asset_spec(key) for key in context.selected_asset_keys)
+    return [spec.metadata[UNIQUE_ID] for spec in specs if UNIQUE_ID in spec.metadata]
+
+
+def run_base_tests(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, project, translator
+) -> Iterator:
+    """``dbt test`` on the selected base models; yields their check results (and raises, after
+    them, when an error-severity test failed, as ``dbt build`` does)."""
+    manifest = _manifest(str(project.manifest_path))
+    names = selection(manifest, selected_unique_ids(context))
+    if not names:
+        return
+    context.log.info(f"testing the base models on the data as loaded: {len(names)} models")
+    invocation = dbt.cli(
+        # cautious: a relationship test from a monthly model to a dimension is the monthly
+        # models' check, not one of these
+        [
+            "test",
+            *PRODUCTION_EXCLUDES,
+            "--indirect-selection",
+            "cautious",
+            "--select",
+            " ".join(names),
+        ],  # fmt: skip
+        manifest=manifest,
+        dagster_dbt_translator=translator,
+        raise_on_error=False,
+    )
+    wanted = set(context.selected_asset_check_keys)
+    for raw in invocation.stream_raw_events():
+        for event in raw.to_default_asset_events(
+            manifest=manifest,
+            dagster_dbt_translator=translator,
+            context=context,
+            target_path=invocation.target_path,
+            project=project,
+        ):
+            if isinstance(event, dg.AssetCheckResult) and (
+                dg.AssetCheckKey(event.asset_key, event.check_name) in wanted
+            ):
+                yield event
+    if not invocation.is_successful():
+        raise invocation.get_error() or RuntimeError("dbt test failed")
