@@ -23,7 +23,12 @@ from orchestration.core.delivery.hook import gather_receipts, send_receipts
 from orchestration.core.ingest import outcome
 from orchestration.core.ingest.archive import intake_inbox, list_archived
 from orchestration.core.ingest.load import load_pending
-from orchestration.defs.shared import WRITE_POOL, WarehouseResource, monthly_partitions
+from orchestration.defs.shared import (
+    WRITE_POOL,
+    WarehouseResource,
+    file_link,
+    monthly_partitions,
+)
 from orchestration.terminal import visible  # names and notes are the senders'
 
 VALUES = dg.AssetKey(["raw", "submission_values"])
@@ -122,15 +127,50 @@ def file_month_metadata(item: outcome.FileMonth) -> dict:
     if item.first_rejections:
         metadata["first_rejections"] = _rejections_table(item.first_rejections)
     if item.rejection_list:
-        metadata["all_rejections"] = dg.MetadataValue.path(str(item.rejection_list))
+        metadata["all_rejections"] = file_link(item.rejection_list)
         metadata["check_command"] = dg.MetadataValue.text(
             f"wardstat check --all {paths.home() / item.archive_path}"
         )
     return metadata
 
 
-def month_metadata(key: dg.AssetKey, month: outcome.Month) -> dict:
-    """A month of one raw table: its own row count, and what this run added or ``unchanged``."""
+def _files_table(loads: list[outcome.FileMonth]) -> dg.MetadataValue:
+    """The files a run loaded into a month, one row each (their own materializations have all)."""
+    return dg.MetadataValue.table(
+        records=[
+            dg.TableRecord(
+                {
+                    "file": visible(item.name),
+                    "status": item.status,
+                    "accepted": item.rows_accepted,
+                    "rejected": item.rows_rejected,
+                    "first_problem": visible(
+                        f"{item.first_rejections[0].message_vi} / "
+                        f"{item.first_rejections[0].message_en}"
+                    )
+                    if item.first_rejections
+                    else "",
+                }
+            )
+            for item in loads
+        ],
+        schema=dg.TableSchema(
+            columns=[
+                dg.TableColumn("file", "string", description="tệp / file"),
+                dg.TableColumn("status", "string", description="trạng thái / status"),
+                dg.TableColumn("accepted", "int", description="dòng nhận / rows accepted"),
+                dg.TableColumn("rejected", "int", description="dòng loại / rows rejected"),
+                dg.TableColumn("first_problem", "string", description="lỗi đầu / first problem"),
+            ]
+        ),
+    )
+
+
+def month_metadata(
+    key: dg.AssetKey, month: outcome.Month, loads: list[outcome.FileMonth] = ()
+) -> dict:
+    """A month of one raw table: its own row count, and what this run added or ``unchanged``
+    (for ``raw/submission_files``, a table of the files loaded into it)."""
     rows = {FILES: month.files, VALUES: month.value_rows, REJECTIONS: month.rejected_rows}[key]
     metadata = {
         "month": month.partition,
@@ -139,6 +179,8 @@ def month_metadata(key: dg.AssetKey, month: outcome.Month) -> dict:
     }
     if month.changed:
         metadata["files_loaded"] = dg.MetadataValue.text(visible(", ".join(month.files_now)))
+        if key == FILES:
+            metadata["files"] = _files_table([i for i in loads if i.partition == month.partition])
         if key == VALUES:
             metadata["rows_loaded"] = dg.MetadataValue.int(month.loaded_now)
         if key == REJECTIONS:
@@ -181,6 +223,21 @@ def _warn(context: dg.AssetExecutionContext, item: outcome.FileMonth) -> None:
     )
 
 
+def _problems_text(problems: list[outcome.FileMonth]) -> str:
+    """One line per problem file × month, for the check's page."""
+    lines = []
+    for p in problems[:50]:
+        what = (
+            "không đọc được / unreadable"
+            if p.status == "unreadable"
+            else f"{p.rows_rejected} dòng bị loại / rows rejected"
+        )
+        first = p.first_rejections[0] if p.first_rejections else None
+        reason = f": {first.message_vi} / {first.message_en}" if first else ""
+        lines.append(visible(f"{p.name} → {p.partition}, {what}{reason}"))
+    return "\n".join(lines)
+
+
 def check_result(loads: list[outcome.FileMonth]) -> dg.AssetCheckResult:
     problems = [item for item in loads if item.is_problem]
     files = {item.sha256 for item in loads}
@@ -192,6 +249,8 @@ def check_result(loads: list[outcome.FileMonth]) -> dg.AssetCheckResult:
         metadata={
             "files_loaded": dg.MetadataValue.int(len(files)),
             "files_with_problems": dg.MetadataValue.int(len({p.sha256 for p in problems})),
+            # plain text, never markdown: names and values are the senders'
+            "summary": dg.MetadataValue.text(_problems_text(problems) or "—"),
             "problems": dg.MetadataValue.json(
                 [
                     {
@@ -251,19 +310,27 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
         f"{sum(m.rejected_now for m in months)} rejected; months changed: "
         f"{', '.join(changed) or 'none (unchanged)'}"
     )
+    by_month = {month.partition: month for month in months}
+    for item in loads:  # one per file × month, in its month's history
+        yield dg.AssetMaterialization(
+            asset_key=FILES,
+            partition=item.partition,
+            metadata=file_month_metadata(item),
+            tags={"dagster/data_version": _version(FILES, by_month[item.partition])},
+        )
     single = len(months) == 1
     for key in (FILES, VALUES, REJECTIONS):
         if single:
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata={**month_metadata(key, months[0]), **receipt_metadata},
+                metadata={**month_metadata(key, months[0], loads), **receipt_metadata},
                 data_version=dg.DataVersion(_version(key, months[0])),
             )
         else:
             yield dg.MaterializeResult(
                 asset_key=key, metadata={**_range_metadata(months, loads), **receipt_metadata}
             )
-    # the check before the per-month events: its target is the step's own materialization
+    # the check right after the outputs: its target is the step's own materialization
     yield check_result(loads)
     if not single:  # then each month says what it holds: the latest materialization of each
         for key in (FILES, VALUES, REJECTIONS):
@@ -271,14 +338,6 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
                 yield dg.AssetMaterialization(
                     asset_key=key,
                     partition=month.partition,
-                    metadata=month_metadata(key, month),
+                    metadata=month_metadata(key, month, loads),
                     tags={"dagster/data_version": _version(key, month)},
                 )
-    by_month = {month.partition: month for month in months}
-    for item in loads:  # one per file × month, the last word on raw/submission_files
-        yield dg.AssetMaterialization(
-            asset_key=FILES,
-            partition=item.partition,
-            metadata=file_month_metadata(item),
-            tags={"dagster/data_version": _version(FILES, by_month[item.partition])},
-        )

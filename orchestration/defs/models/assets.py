@@ -34,7 +34,14 @@ from orchestration.defs.models.table_metadata import (
     with_table_metadata,
 )
 from orchestration.defs.models.translator import WardstatDbtTranslator
-from orchestration.defs.shared import FEEDS_INCLUDED, FEEDS_TAG, WRITE_POOL, monthly_partitions
+from orchestration.defs.shared import (
+    FEEDS_INCLUDED,
+    FEEDS_TAG,
+    WRITE_POOL,
+    monthly_partitions,
+    partitions_between,
+    recorded_beyond_run,
+)
 
 MONTHLY_SELECT = "config.materialized:incremental+"
 TRANSLATOR = WardstatDbtTranslator()
@@ -79,6 +86,20 @@ def _build_months(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         yield from with_table_metadata(
             events, context, con, (first, last) if first else None, extra={"dbt_months": built}
         )
+        # the months dbt rebuilt beyond the run's own (those they feed; every month in a full
+        # build), recorded for each model it built
+        built_keys = _in_dependency_order(
+            context.assets_def,
+            {
+                context.asset_key_for_output(e.output_name)
+                for e in events
+                if isinstance(e, dg.Output)
+            },
+        )
+        months = (
+            partitions_between(first, last) if first else monthly_partitions.get_partition_keys()
+        )
+        yield from recorded_beyond_run(context, built_keys, months, {"dbt_months": built})
         if failure:
             raise failure
         record_month_build(con, first, last)  # what the next publication must copy

@@ -12,7 +12,17 @@ from orchestration.core.publish import publish
 
 # the module, not the assets: assets imported here would be found twice by the defs loader
 from orchestration.defs.models import assets
-from orchestration.defs.shared import PUBLISHED, WRITE_POOL, monthly_partitions
+from orchestration.defs.shared import (
+    PUBLISHED,
+    WRITE_POOL,
+    monthly_partitions,
+    partitions_between,
+    recorded_beyond_run,
+)
+
+
+def _monthly_keys() -> list[dg.AssetKey]:
+    return [k for k in assets.monthly_models.keys if k in set(_mart_keys())]
 
 
 def _mart_keys() -> list[dg.AssetKey]:
@@ -36,7 +46,7 @@ def _mart_keys() -> list[dg.AssetKey]:
         "for analysts ($WARDSTAT_HOME/published/warehouse.duckdb), swapped in atomically."
     ),
 )
-def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext):
     publication = publish(by_month=frozenset(assets.relations(assets.monthly_models)))
     how = (
         "a full copy"
@@ -54,6 +64,14 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
         "full_copy": publication.full_copy,
         "months_replaced": how,
     }
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata=metadata, data_version=dg.DataVersion(publication.data_version)
     )
+    # the months it replaced beyond the run's own (those the models rebuilt with them)
+    if publication.full_copy:  # every month the monthly marts hold
+        months = sorted(
+            set().union(*(context.instance.get_materialized_partitions(k) for k in _monthly_keys()))
+        )
+    else:
+        months = partitions_between(*publication.months) if publication.months else []
+    yield from recorded_beyond_run(context, [PUBLISHED], months, {"published_with": how})

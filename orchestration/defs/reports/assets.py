@@ -17,24 +17,24 @@ month it rendered instead of one for the whole range.
 
 The run log says how far rendering is (documents done of total) every few seconds. Paths in the
 metadata are clickable; when ``wardstat ui`` serves the bulletins folder
-(``$WARDSTAT_BULLETINS_URL``), they are links that open in the browser.
+(``$WARDSTAT_FILES_URL``), they are links that open in the browser.
 """
-
-import os
-from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
-from orchestration import paths
 from orchestration.core.periods import Period
-from orchestration.defs.shared import PUBLISHED, REFRESH_RENDERED, REFRESH_TAG, monthly_partitions
+from orchestration.defs.shared import (
+    PUBLISHED,
+    REFRESH_RENDERED,
+    REFRESH_TAG,
+    file_link,
+    monthly_partitions,
+)
 
 GROUP = "reports"
 CITY_BULLETINS = dg.AssetKey(["reports", "city_bulletins"])
 WARD_SCORECARDS = dg.AssetKey(["reports", "ward_scorecards"])
-# Set by `wardstat ui` for the processes it starts: where it serves $WARDSTAT_HOME/bulletins.
-BULLETINS_URL_ENV = "WARDSTAT_BULLETINS_URL"
 
 PARTITIONING = (
     "Phân vùng theo tháng thống kê (không theo thành phố/phường: 2.493 phường × 71 tháng sẽ làm "
@@ -72,16 +72,6 @@ class ScorecardConfig(dg.Config):
         description="Số tiến trình dựng song song; 0 = một tiến trình mỗi CPU / rendering "
         "processes; 0 = one per CPU.",
     )
-
-
-def link(path: Path) -> dg.MetadataValue:
-    """A clickable path, or a URL when `wardstat ui` serves the bulletins folder."""
-    base = os.environ.get(BULLETINS_URL_ENV, "").rstrip("/")
-    root = paths.bulletins_dir()
-    if base and Path(path).resolve().is_relative_to(root.resolve()):
-        relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
-        return dg.MetadataValue.url(f"{base}/{relative}")
-    return dg.MetadataValue.path(str(path))
 
 
 def _months(context: dg.AssetExecutionContext, kind: str) -> tuple[list, list[str]]:
@@ -213,12 +203,12 @@ def city_bulletins(context: dg.AssetExecutionContext, config: BulletinConfig):
             "city_codes": ", ".join(cities),
             "files": dg.MetadataValue.int(len(written)),
             "pdfs": dg.MetadataValue.int(sum(p.suffix == ".pdf" for p in written)),
-            "manifest": link(api.period_dir(period) / "manifest.json"),
+            "manifest": file_link(api.period_dir(period) / "manifest.json"),
         }
         for path in written:  # each city's bulletin, PDF first language first: one click away
             if path.suffix == ".pdf":
-                metadata[f"bulletin_{path.stem.split('-')[1]}_{path.stem.split('-')[-1]}"] = link(
-                    path
+                metadata[f"bulletin_{path.stem.split('-')[1]}_{path.stem.split('-')[-1]}"] = (
+                    file_link(path)
                 )
         by_month[str(period)] = metadata
     yield from _results(context, by_month, skipped)
@@ -244,7 +234,7 @@ def ward_scorecards(context: dg.AssetExecutionContext, config: ScorecardConfig):
         by_month[str(period)] = {
             "wards": dg.MetadataValue.int(count),
             "files": dg.MetadataValue.int(len(written)),
-            "folder": link(api.period_dir(period) / "scorecards"),
-            "manifest": link(api.period_dir(period) / "manifest.json"),
+            "folder": file_link(api.period_dir(period) / "scorecards"),
+            "manifest": file_link(api.period_dir(period) / "manifest.json"),
         }
     yield from _results(context, by_month, skipped)
