@@ -71,11 +71,14 @@ def command(port: int) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from orchestration import paths
     from orchestration.defs.models.project import prepare
-    from orchestration.runner import prepare_instance_home
+    from orchestration.runner import PLANNED_EVENTS_SWITCH, prepare_instance_home
 
     home = prepare_instance_home()
     prepare()  # the dbt manifest the code server loads (parsed only when missing or stale)
     env = {**os.environ, "DAGSTER_HOME": str(home), "WARDSTAT_HOME": str(paths.home())}
+    # runs over a range of months (the inbox sensor's, a backfill) plan one event per asset for the
+    # range, not one per month, as the CLI's runs do (orchestration.runner)
+    env[PLANNED_EVENTS_SWITCH] = "true"
     files = _serve_files(args.port, args.files_port)
     if files:
         env[file_server.URL_ENV] = files

@@ -7,9 +7,9 @@ What a run did is its output, read in the UI without opening the warehouse:
   column and reason (Vietnamese, then English), and the path of the CSV listing every rejected row;
 - ``raw/submission_values`` and ``raw/submission_rejections`` get one per month of the run's range:
   the month's own row counts, what this run added, or ``unchanged`` when it added nothing;
-- the check ``files_read_whole`` on ``raw/submission_files`` fails (a warning: it blocks nothing)
-  when a file this run loaded was unreadable or had rejected rows; each such file is also logged
-  at WARNING.
+- the check ``files_read_whole`` on ``raw/submission_files`` is evaluated per month of the run
+  (a partitioned check): it fails (a warning: it blocks nothing) for a month into which this run
+  loaded a file that was unreadable or had rejected rows; each such file is also logged at WARNING.
 
 A run over one month states this in its outputs; a run over a range (the sensor's, a backfill)
 states the range in its outputs and then each month in its own materialization, so the latest
@@ -70,16 +70,18 @@ _SPECS = (
     ),
 )
 
+# On the month: one evaluation per month of the run's range (a month no new file reached passes).
 _CHECK = dg.AssetCheckSpec(
     FILES_CHECK,
     asset=FILES,
     blocking=False,
+    partitions_def=monthly_partitions,
     description=(
-        "Mọi tệp lượt chạy này nạp đều đọc được trọn vẹn: không tệp nào không đọc được, không dòng "
-        "nào bị loại. Không đạt = cảnh báo (không chặn gì): xem các tệp và lý do trong metadata, "
-        "báo phường sửa và gửi lại. / Every file this run loaded was read whole: none unreadable, "
-        "no row rejected. A failure is a warning (it blocks nothing): the files and reasons are in "
-        "its metadata; ask the ward to fix and resend."
+        "Mọi tệp lượt chạy này nạp vào tháng đều đọc được trọn vẹn: không tệp nào không đọc được, "
+        "không dòng nào bị loại. Không đạt = cảnh báo (không chặn gì): xem các tệp và lý do trong "
+        "metadata, báo phường sửa và gửi lại. / Every file this run loaded into the month was read "
+        "whole: none unreadable, no row rejected. A failure is a warning (it blocks nothing): the "
+        "files and reasons are in its metadata; ask the ward to fix and resend."
     ),
 )
 
@@ -238,39 +240,42 @@ def _problems_text(problems: list[outcome.FileMonth]) -> str:
     return "\n".join(lines)
 
 
-def check_result(loads: list[outcome.FileMonth]) -> dg.AssetCheckResult:
-    problems = [item for item in loads if item.is_problem]
-    files = {item.sha256 for item in loads}
-    return dg.AssetCheckResult(
-        check_name=FILES_CHECK,
-        asset_key=FILES,
-        passed=not problems,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "files_loaded": dg.MetadataValue.int(len(files)),
-            "files_with_problems": dg.MetadataValue.int(len({p.sha256 for p in problems})),
-            # plain text, never markdown: names and values are the senders'
-            "summary": dg.MetadataValue.text(_problems_text(problems) or "—"),
-            "problems": dg.MetadataValue.json(
-                [
-                    {
-                        "file": visible(p.name),
-                        "sha256": p.sha256,
-                        "month": p.partition,
-                        "status": p.status,
-                        "rows_rejected": p.rows_rejected,
-                        "first": visible(
-                            f"{p.first_rejections[0].message_vi} / "
-                            f"{p.first_rejections[0].message_en}"
-                        )
-                        if p.first_rejections
-                        else "",
-                    }
-                    for p in problems[:50]
-                ]
-            ),
-        },
-    )
+def check_evaluations(months: list[outcome.Month], loads: list[outcome.FileMonth]):
+    """The check on each month of the run: failed when a file loaded into it was not read whole."""
+    for month in months:
+        mine = [item for item in loads if item.partition == month.partition]
+        problems = [item for item in mine if item.is_problem]
+        yield dg.AssetCheckEvaluation(
+            asset_key=FILES,
+            check_name=FILES_CHECK,
+            partition=month.partition,
+            passed=not problems,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "month": month.partition,
+                "files_loaded": dg.MetadataValue.int(len(mine)),
+                "files_with_problems": dg.MetadataValue.int(len(problems)),
+                # plain text, never markdown: names and values are the senders'
+                "summary": dg.MetadataValue.text(_problems_text(problems) or "—"),
+                "problems": dg.MetadataValue.json(
+                    [
+                        {
+                            "file": visible(p.name),
+                            "sha256": p.sha256,
+                            "status": p.status,
+                            "rows_rejected": p.rows_rejected,
+                            "first": visible(
+                                f"{p.first_rejections[0].message_vi} / "
+                                f"{p.first_rejections[0].message_en}"
+                            )
+                            if p.first_rejections
+                            else "",
+                        }
+                        for p in problems[:50]
+                    ]
+                ),
+            },
+        )
 
 
 @dg.multi_asset(
@@ -280,6 +285,9 @@ def check_result(loads: list[outcome.FileMonth]) -> dg.AssetCheckResult:
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WRITE_POOL,
+    # subsettable so the check's output is not required: it is reported per month (an
+    # AssetCheckEvaluation each), which the step's single AssetCheckResult cannot do for a range
+    can_subset=True,
 )
 def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResource):
     """Load every archived file × partition in the run's range that the ledger has not seen.
@@ -310,16 +318,19 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
         f"{sum(m.rejected_now for m in months)} rejected; months changed: "
         f"{', '.join(changed) or 'none (unchanged)'}"
     )
+    selected = context.selected_asset_keys
     by_month = {month.partition: month for month in months}
     for item in loads:  # one per file × month, in its month's history
-        yield dg.AssetMaterialization(
-            asset_key=FILES,
-            partition=item.partition,
-            metadata=file_month_metadata(item),
-            tags={"dagster/data_version": _version(FILES, by_month[item.partition])},
-        )
+        if FILES in selected:
+            yield dg.AssetMaterialization(
+                asset_key=FILES,
+                partition=item.partition,
+                metadata=file_month_metadata(item),
+                tags={"dagster/data_version": _version(FILES, by_month[item.partition])},
+            )
     single = len(months) == 1
-    for key in (FILES, VALUES, REJECTIONS):
+    keys = [key for key in (FILES, VALUES, REJECTIONS) if key in selected]
+    for key in keys:
         if single:
             yield dg.MaterializeResult(
                 asset_key=key,
@@ -330,10 +341,10 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
             yield dg.MaterializeResult(
                 asset_key=key, metadata={**_range_metadata(months, loads), **receipt_metadata}
             )
-    # the check right after the outputs: its target is the step's own materialization
-    yield check_result(loads)
+    if dg.AssetCheckKey(FILES, FILES_CHECK) in context.selected_asset_check_keys:
+        yield from check_evaluations(months, loads)
     if not single:  # then each month says what it holds: the latest materialization of each
-        for key in (FILES, VALUES, REJECTIONS):
+        for key in keys:
             for month in months:
                 yield dg.AssetMaterialization(
                     asset_key=key,

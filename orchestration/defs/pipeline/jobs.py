@@ -34,11 +34,12 @@ rebuild_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     tags={REFRESH_TAG: REFRESH_RENDERED},
     description=(
-        "Dựng lại (các) tháng: nạp tệp mới → mô hình dbt → bản công bố → bản tin và phiếu điểm, "
-        "trong một tiến trình; không gửi thư. Chọn một tháng hoặc một khoảng tháng (Launchpad → "
-        "partitions). / Rebuild month(s): ingest new files → dbt models → published copy → "
-        "bulletins and scorecards, in one process; sends no e-mail. Pick a month or a range of "
-        "months (Launchpad → partitions)."
+        "Dựng lại (các) tháng: nạp tệp mới → mô hình dbt (cả 23 tháng sau chịu ảnh hưởng) → bản "
+        "công bố → bản tin và phiếu điểm đã có, trong một tiến trình; không gửi thư. Chọn một "
+        "tháng hoặc một khoảng tháng. / Rebuild month(s): new files → dbt models (and the 23 "
+        "months each feeds) → published copy → the bulletins and scorecards already rendered "
+        "(tag wardstat/refresh=all: every month), in one process; sends no e-mail. Pick a month "
+        "or a range of months."
     ),
 )
 
