@@ -25,7 +25,6 @@ from orchestration.runner import JobRun, get_instance, run_partitioned_job
 INGEST_JOB = "ingest_job"
 REBUILD_JOB = "rebuild_job"  # orchestration.defs.shared.REBUILD_JOB (the CLI never imports defs/)
 REFRESH_TAG = "wardstat/refresh"  # orchestration.defs.shared.REFRESH_TAG
-FEEDS_TAG = "wardstat/months_fed"  # orchestration.defs.shared.FEEDS_TAG
 
 Progress = Callable[[str], None]
 
@@ -210,16 +209,12 @@ def _span(first: str, last: str) -> str:
 
 
 def rebuild_months(first: str, last: str, *, all_reports: bool = False, instance=None) -> Rebuilt:
-    """Run ``rebuild_job`` in this process for ``first`` … ``last`` and the months they feed (up to
-    23 later, what dbt must rebuild with them; the run records exactly those): ingest what is
-    pending, the models, the published copy, and the reports already rendered for these months
-    (``all_reports``: every month of the range, rendered before or not)."""
-    from orchestration.core.ingest.buckets import last_partition
-    from orchestration.core.models.args import affected_range
-
+    """Run ``rebuild_job`` in this process for ``first`` … ``last``: ingest what is pending, the
+    models (dbt rebuilds, and the run records, the 23 months these feed as well), the published
+    copy, and the reports already rendered for all those months (``all_reports``: every month of
+    ``first`` … ``last``, rendered before or not)."""
     instance = instance or get_instance()
-    first, last = affected_range([first, last], str(last_partition()))
-    tags = {FEEDS_TAG: "included", **({REFRESH_TAG: "all"} if all_reports else {})}
+    tags = {REFRESH_TAG: "all"} if all_reports else None
     run = run_partitioned_job(REBUILD_JOB, first, last, instance=instance, tags=tags)
     return describe_rebuild(instance, run)
 

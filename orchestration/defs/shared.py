@@ -37,12 +37,6 @@ REBUILD_JOB = "rebuild_job"
 # month first), instead of rendering every month a revision touches.
 REFRESH_TAG = "wardstat/refresh"
 REFRESH_RENDERED = "rendered"
-# On a run whose partition range already includes the months its months feed (the sensor's and the
-# CLI's, see ``core.models.args.affected_range``): the monthly models then build exactly the run's
-# range, so what dbt rebuilds is what the run records. Without it (a range picked in the UI) they
-# add the 23 months after the range, which the run does not record.
-FEEDS_TAG = "wardstat/months_fed"
-FEEDS_INCLUDED = "included"
 
 # Statistical months (``2024-05``) from 2021-01 to the last one that has closed, in Việt Nam time;
 # ``orchestration.core.ingest.buckets.last_partition`` is the same bound in plain Python.

@@ -135,11 +135,10 @@ def test_sensor_requests_one_rebuild_run_per_tick_for_every_file_it_took(home, v
     assert isinstance(request, dg.RunRequest)  # one run for the three files
     assert request.asset_selection is None  # the whole rebuild_job: ingest → models → reports
     last = monthly_partitions.get_last_partition_key()
-    # from the earliest month to 23 months after the latest readable one, and the junk file's
-    # home (the last closed month), capped at the last partition
+    # from the earliest month the files load into to the latest: the junk file's home, the last
+    # closed month (the run's steps reach the months these feed)
     assert (request.tags[START], request.tags[END]) == ("2024-05", last)
     assert request.tags["wardstat/refresh"] == "rendered"
-    assert request.tags["wardstat/months_fed"] == "included"
     assert request.tags["wardstat/files"] == "3"
     assert list(paths.inbox_dir().iterdir()) == []
 
@@ -160,17 +159,14 @@ def test_a_tick_of_unreadable_files_only_asks_for_their_ingest(home):
     assert request.partition_key == monthly_partitions.get_last_partition_key()
 
 
-def test_a_single_month_revision_asks_for_that_month_and_the_23_it_feeds(home):
+def test_a_single_month_revision_asks_for_that_month(home):
     from orchestration.core.ingest.archive import archive_file
     from orchestration.defs.ingest.sensor import run_request_for
 
     source = write_csv(home / "r.csv", [f"{WARD},2023-02,crime_cases,7,"])
     entry, _ = archive_file(source)
     request = run_request_for([entry], "2026-11")
-    assert request.tags["dagster/asset_partition_range_start"] == "2023-02"
-    assert request.tags["dagster/asset_partition_range_end"] == "2025-01"
+    # one partition: the models rebuild (and record) the 23 months it feeds from there
+    assert request.partition_key == "2023-02"
+    assert "dagster/asset_partition_range_start" not in request.tags
     assert request.tags["wardstat/file_sha256"] == entry.sha256
-    latest = run_request_for([entry], "2023-02")  # the month is the last one: a single partition
-    assert latest.partition_key == "2023-02" and "dagster/asset_partition_range_start" not in (
-        latest.tags
-    )

@@ -174,9 +174,7 @@ def test_two_files_in_one_tick_make_one_run_with_a_materialization_per_file(ui, 
 
     assert run.status == DagsterRunStatus.SUCCESS, ui.tail()
     assert run.job_name == "rebuild_job" and run.tags["wardstat/files"] == "2"
-    # the months the files touch and the 23 they feed, in that one run
-    assert run.tags["dagster/asset_partition_range_start"] == MONTH
-    assert run.tags["dagster/asset_partition_range_end"] == "2026-08"
+    assert run.tags["dagster/partition"] == MONTH  # the month the files load into
     time.sleep(12)  # two more sensor ticks: nothing else is requested for these files
     assert {r.run_id for r in sensor_runs(ui)} - before == {run.run_id}
 
@@ -265,6 +263,10 @@ def test_a_junk_file_warns_and_fails_the_check_and_the_next_file_still_loads_and
     assert "[r]" in card.read_text(encoding="utf-8")
     for key in (["fct_ward_scorecard"], ["published", "warehouse"], ["reports", "ward_scorecards"]):
         assert ui.stale_status(key, MONTH) == "FRESH", key
+    # the run was for the month; the models rebuilt and recorded the 23 months it feeds
+    fed = materializations(ui, revision.run_id, AssetKey(["fct_ward_scorecard"]), "2026-08")
+    assert fed and fed[-1]["dbt_months"] == f"{MONTH} … 2026-08"
+    assert fed[-1]["rebuilt_with"] == f"{MONTH} … {MONTH}"
     rendered = materializations(ui, revision.run_id, AssetKey(["reports", "city_bulletins"]), MONTH)
     assert rendered and rendered[-1]["months_rendered"] == MONTH
 

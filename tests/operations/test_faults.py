@@ -69,8 +69,9 @@ INGEST_AND_BUILD = (
 def build(home: Path, submission: Path) -> None:
     result = wardstat_python(home, INGEST_AND_BUILD, str(submission))
     assert result.returncode == 0, result.stderr[-3000:]
-    # it says what it rebuilt: the file's months and those they feed, and the published copy
-    assert f"rebuild_job {MONTHS[0]} … {LAST}" in result.stdout, result.stdout
+    # it says what it rebuilt: the file's months (a first build: every month), the published copy
+    assert f"rebuild_job {MONTHS[0]} … {MONTHS[-1]}" in result.stdout, result.stdout
+    assert "models: every month" in result.stdout
     assert "published copy: data_version" in result.stdout
 
 

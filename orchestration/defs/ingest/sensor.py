@@ -1,12 +1,11 @@
 """The inbox sensor: archive new files dropped in ``$WARDSTAT_HOME/inbox`` and request one run per
 tick that brings the months they touch up to date.
 
-Every file a tick takes goes into the same run (``rebuild_job``, see ``defs/pipeline``): ingest →
-models → published copy → reports, over the months the files load into and the months their
-figures feed (up to 23 later: year to date, rolling 12 months, change on last year; tagged
-``wardstat/months_fed=included`` so dbt builds exactly that range and the run records what it
-rebuilt), so the marts, the published copy and the bulletins already rendered follow the files
-without a manual run. The
+Every file a tick takes goes into the same run (``rebuild_job``, see ``defs/pipeline``) over the
+months they load into: ingest → models (which also rebuild, and record, the months those feed:
+up to 23 later, for year to date, rolling 12 months and the change on last year) → published copy
+→ the reports already rendered for all those months. So the marts, the published copy and the
+bulletins follow the files without a manual run. The
 run carries ``wardstat/refresh=rendered``: it re-renders only reports that exist (a month's first
 bulletins come from the monthly cycle). A tick whose files are all unreadable changes no figure:
 its run is the ingest alone (which records them and fails the ``files_read_whole`` check).
@@ -29,11 +28,8 @@ from dagster._core.storage.tags import (
 )
 
 from orchestration.core.ingest.archive import intake_inbox
-from orchestration.core.models.args import affected_range
 from orchestration.defs.ingest.assets import FILES, FILES_CHECK, REJECTIONS, VALUES
 from orchestration.defs.shared import (
-    FEEDS_INCLUDED,
-    FEEDS_TAG,
     REBUILD_JOB,
     REFRESH_RENDERED,
     REFRESH_TAG,
@@ -57,20 +53,16 @@ def poll_seconds(environ=None) -> int:
 
 
 def run_request_for(entries, last_partition: str) -> dg.RunRequest:
-    """The one run for the files a tick took: over the months they load into and the months those
-    feed, or just the ingest of their months when none of them could be read."""
+    """The one run for the files a tick took, over the months they load into (its steps reach the
+    months those feed), or just the ingest of their months when none of them could be read."""
     shas = sorted({entry.sha256 for entry in entries})
     partitions = sorted({p for entry in entries for p in entry.partitions})
     readable = any(entry.readable for entry in entries)
-    if readable:
-        first, last = affected_range(partitions, last_partition)
-    else:
-        first, last = partitions[0], partitions[-1]
+    first, last = partitions[0], min(partitions[-1], last_partition)
     tags = {
         "wardstat/source": "inbox_sensor",
         "wardstat/files": str(len(shas)),
         REFRESH_TAG: REFRESH_RENDERED,
-        FEEDS_TAG: FEEDS_INCLUDED,
     }
     if len(shas) == 1:
         tags["wardstat/file_sha256"] = shas[0]

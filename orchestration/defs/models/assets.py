@@ -4,7 +4,7 @@ The incremental facts (and what is built from them) are partitioned by statistic
 one month passes that month to dbt, which rebuilds only it. Seeds, staging, intermediate views and
 dimensions are not partitioned: a run rebuilds them whole when the reference data, the dbt code or
 the last month changed since their last build, and otherwise records them as current without
-calling dbt (but still runs their tests on the data as loaded: ``base_tests``). A run for
+calling dbt (but still runs their tests on the data as loaded: ``checks``). A run for
 some months builds every month when the stored months were built from other reference data or code
 (``stamps``, decisions in ``plan``).
 
@@ -25,7 +25,7 @@ from orchestration import warehouse
 from orchestration.core.models import plan, stamps
 from orchestration.core.models.args import DEPENDENT_MONTHS, affected_range, build_args
 from orchestration.core.publish import record_month_build
-from orchestration.defs.models.base_tests import run_base_tests
+from orchestration.defs.models.checks import per_month, run_base_tests
 from orchestration.defs.models.project import dbt_project
 from orchestration.defs.models.table_metadata import (
     collect,
@@ -35,8 +35,6 @@ from orchestration.defs.models.table_metadata import (
 )
 from orchestration.defs.models.translator import WardstatDbtTranslator
 from orchestration.defs.shared import (
-    FEEDS_INCLUDED,
-    FEEDS_TAG,
     WRITE_POOL,
     monthly_partitions,
     partitions_between,
@@ -68,11 +66,6 @@ def _build_months(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if full_reason:
         context.log.info(f"full build of every month: {full_reason}")
         args = build_args()
-    elif context.run.tags.get(FEEDS_TAG) == FEEDS_INCLUDED:
-        first, last = keys[0], keys[-1]
-        context.log.info(f"incremental build of {first} … {last} (the run's range, which "
-                         "includes the months its months feed)")  # fmt: skip
-        args = build_args(keys)
     else:
         last_available = monthly_partitions.get_last_partition_key()
         first, last = affected_range(keys, last_available)
@@ -83,8 +76,11 @@ def _build_months(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     events, failure = run_dbt(dbt.cli(args, context=context))
     with warehouse.connect() as con:
         built = f"{first} … {last}" if first else "every month"
-        yield from with_table_metadata(
-            events, context, con, (first, last) if first else None, extra={"dbt_months": built}
+        yield from per_month(
+            with_table_metadata(
+                events, context, con, (first, last) if first else None, extra={"dbt_months": built}
+            ),
+            context,
         )
         # the months dbt rebuilt beyond the run's own (those they feed; every month in a full
         # build), recorded for each model it built
@@ -183,14 +179,16 @@ def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: 
                     metadata={"rebuilt": False, "fingerprint": current, **facts},
                     data_version=version,
                 )
-        yield from checks
+        yield from per_month(checks, context)
         if failure:
             raise failure
         return
     context.log.info(f"rebuilding the base models: {reason}")
     events, failure = run_dbt(dbt.cli(build_args(), context=context))
     with warehouse.connect() as con:
-        yield from with_table_metadata(events, context, con, data_version=version)
+        yield from per_month(
+            with_table_metadata(events, context, con, data_version=version), context
+        )
         if failure:
             raise failure
         if _selects_all(context):

@@ -10,10 +10,10 @@ never the warehouse itself: rendering takes no ``duckdb_write`` slot and never b
 
 A run tagged ``wardstat/refresh=rendered`` (every ``rebuild_job`` run: the inbox sensor's,
 ``wardstat ingest``'s, ``wardstat rebuild``'s) re-renders only the months that already have this
-kind of report, so a revision of 2024-05 refreshes the bulletins of the months it feeds without
-rendering two years of history; a month's first reports come from the monthly cycle or
-``reports_job``. When it skips some months of its range, the asset records one materialization per
-month it rendered instead of one for the whole range.
+kind of report, among its months and the 23 they feed (the models rebuilt those too): a revision
+of 2024-05 refreshes the bulletins of the months it feeds without rendering two years of history;
+a month's first reports come from the monthly cycle or ``reports_job``. Unless it rendered exactly
+its own months, the asset records one materialization per month it rendered.
 
 The run log says how far rendering is (documents done of total) every few seconds. Paths in the
 metadata are clickable; when ``wardstat ui`` serves the bulletins folder
@@ -23,6 +23,7 @@ metadata are clickable; when ``wardstat ui`` serves the bulletins folder
 import dagster as dg
 from pydantic import Field
 
+from orchestration.core.models.args import affected_range
 from orchestration.core.periods import Period
 from orchestration.defs.shared import (
     PUBLISHED,
@@ -75,31 +76,43 @@ class ScorecardConfig(dg.Config):
 
 
 def _months(context: dg.AssetExecutionContext, kind: str) -> tuple[list, list[str]]:
-    """The run's months to render, with their cities, and the months left out: those without ward
-    data (logged), and on a refresh run those never rendered before."""
+    """The months to render, with their cities, and the run's months left out.
+
+    A run renders its own months; those without ward data are left out (and logged). A refresh
+    run (``wardstat/refresh=rendered``) renders instead the months that already have this kind of
+    report among its months and the 23 after them (their figures read the run's months: the models
+    rebuilt them too), and leaves out the rest."""
     from reports import batch
 
+    keys = sorted(context.partition_keys)
     refresh = context.run.tags.get(REFRESH_TAG) == REFRESH_RENDERED
+    months = keys
+    if refresh:
+        _, last = affected_range(keys, monthly_partitions.get_last_partition_key())
+        months = [k for k in monthly_partitions.get_partition_keys() if keys[0] <= k <= last]
     found, empty, never = [], [], []
     with batch.open_published() as con:
-        for key in sorted(context.partition_keys):
+        for key in months:
             period = Period.parse(key)
-            cities = batch.cities_in_period(con, period)
-            if not cities:
-                empty.append(key)
-            elif refresh and not _rendered_before(period, kind):
+            if refresh and not _rendered_before(period, kind):
                 never.append(key)
-            else:
+                continue
+            cities = batch.cities_in_period(con, period)
+            if cities:
                 found.append((period, cities))
+            else:
+                empty.append(key)
     if empty:  # an operator asking for such a month deserves a warning; a refresh run does not
         log = context.log.info if refresh else context.log.warning
         log(f"no ward data in the five cities for {_spans(empty)}: nothing to render")
-    if never:
+    if refresh:
         context.log.info(
-            f"{kind}: none rendered before for {_spans(never)}; a rebuild refreshes existing "
-            "reports only (render a month with reports_job or `wardstat report --period`)"
+            f"{kind}: refreshing the months already rendered among {_spans(months)}: "
+            f"{', '.join(str(p) for p, _ in found) or 'none'} (a month's first reports come from "
+            "the monthly cycle, reports_job or `wardstat report --period`)"
         )
-    return found, sorted(empty + never)
+    rendered = {str(p) for p, _ in found}
+    return found, [k for k in keys if k not in rendered]
 
 
 def _spans(months: list[str]) -> str:
@@ -126,13 +139,13 @@ def _progress(context: dg.AssetExecutionContext, what: str):
 
 
 def _results(context, metadata_by_month: dict[str, dict], skipped: list[str]):
-    """One materialization for the run's months, or one per month rendered when some were left
-    out (then the months left out keep their last materialization)."""
+    """One materialization for the run's months when it rendered exactly those, else one per month
+    rendered (the months left out keep their last materialization)."""
     if not metadata_by_month:
         context.log.info("nothing rendered in this run")
         return
     rendered = ", ".join(metadata_by_month)
-    if not skipped:
+    if not skipped and set(metadata_by_month) == set(context.partition_keys):
         single = next(iter(metadata_by_month.values())) if len(metadata_by_month) == 1 else {}
         yield dg.Output(
             None,

@@ -1,5 +1,14 @@
-"""The base models' dbt tests, run on every run even when the base models are not rebuilt.
+"""The dbt checks: the base models' tests run on every run, even when the base models are not
+rebuilt, and every check result is recorded once per month of the run.
 
+**Per month.** Dagster 1.13 plans each check of a partitioned run once per month of the run (its
+"planned" rows carry the run's partitions, even for a check on an unpartitioned asset), while a
+check result from a dbt step is recorded without a partition: the planned rows were left behind
+and the UI listed a *Skipped* execution beside every *Passed* one. ``per_month`` records each
+result as one evaluation per month of the run instead (same outcome, metadata and severity), so
+every planned row is resolved and the check's history reads run by run, month by month.
+
+**The base tests.**
 The base models are the staging views over ``raw`` (``stg_submission_values``, …), the views and
 tables built from them that are not monthly (``int_periods``, ``dim_period``) and what is built
 from the reference data alone (seeds, dimensions). A run whose base models are current (nothing in
@@ -21,6 +30,11 @@ from functools import cache
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 from dagster_dbt import DbtCliResource
 
 from orchestration.core.models.args import PRODUCTION_EXCLUDES
@@ -84,3 +98,37 @@ def run_base_tests(
                 yield event
     if not invocation.is_successful():
         raise invocation.get_error() or RuntimeError("dbt test failed")
+
+
+def run_months(context: dg.AssetExecutionContext) -> list[str]:
+    """The months (partition keys) of the run, also from a step that is not partitioned."""
+    from orchestration.defs.shared import monthly_partitions
+
+    tags = context.run.tags
+    first, last = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    if first and last:
+        return monthly_partitions.get_partition_keys_in_range(dg.PartitionKeyRange(first, last))
+    return [tags[PARTITION_NAME_TAG]] if tags.get(PARTITION_NAME_TAG) else []
+
+
+def per_month(events: Iterable, context: dg.AssetExecutionContext) -> Iterator:
+    """``events`` with each ``AssetCheckResult`` recorded as one evaluation per month of the run
+    (unchanged when the run has no month)."""
+    months = run_months(context)
+    for event in events:
+        if not (isinstance(event, dg.AssetCheckResult) and months and event.asset_key):
+            yield event
+            continue
+        key = dg.AssetCheckKey(event.asset_key, event.check_name)
+        blocking = context.assets_def.get_spec_for_check_key(key).blocking
+        for month in months:
+            yield dg.AssetCheckEvaluation(
+                asset_key=event.asset_key,
+                check_name=event.check_name,
+                passed=event.passed,
+                metadata=event.metadata,
+                severity=event.severity,
+                description=event.description,
+                blocking=blocking,
+                partition=month,
+            )
