@@ -58,6 +58,8 @@ def measure(warehouse: Path, repeat: int = 3) -> dict:
             base.append(_publish(warehouse, base_file, None))
         with duckdb.connect(str(ours_file), read_only=True) as con:
             written = publish.storage_version(con)
+        with duckdb.connect(str(base_file), read_only=True) as con:
+            baseline_written = publish.storage_version(con)
         query_ours = statistics.median(_query(ours_file) for _ in range(repeat))
         query_base = statistics.median(_query(base_file) for _ in range(repeat))
     seconds = statistics.median(s for s, _ in ours[1:] or ours)
@@ -66,6 +68,7 @@ def measure(warehouse: Path, repeat: int = 3) -> dict:
         "warehouse": str(warehouse),
         "warehouse_bytes": warehouse.stat().st_size,
         "storage_version": written,
+        "baseline_storage_version": baseline_written,
         "publish_seconds": round(seconds, 2),
         "baseline_publish_seconds": round(base_seconds, 2),
         "publish_ratio": round(seconds / base_seconds, 2),

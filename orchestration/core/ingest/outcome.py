@@ -32,6 +32,10 @@ class RejectedRow:
     message_vi: str
     message_en: str
 
+    @property
+    def message(self) -> str:
+        return f"{self.message_vi} / {self.message_en}"
+
 
 @dataclass(frozen=True)
 class FileMonth:
@@ -50,6 +54,11 @@ class FileMonth:
     error_reason: str | None = None
     first_rejections: tuple[RejectedRow, ...] = ()
     rejection_list: Path | None = None  # every rejected row of the file, as CSV
+
+    @property
+    def first_problem(self) -> str:
+        """The first rejected row's message (Vietnamese / English), or ""."""
+        return self.first_rejections[0].message if self.first_rejections else ""
 
     @property
     def is_problem(self) -> bool:

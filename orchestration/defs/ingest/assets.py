@@ -86,27 +86,33 @@ _CHECK = dg.AssetCheckSpec(
 )
 
 
-def _rejections_table(rows: tuple[outcome.RejectedRow, ...]) -> dg.MetadataValue:
+def _table(records: list[dict], columns: list[tuple[str, str, str]]) -> dg.MetadataValue:
+    """A table in the UI: ``records`` by column name, ``columns`` = (name, type, description)."""
     return dg.MetadataValue.table(
-        records=[
-            dg.TableRecord(
-                {
-                    "line": row.line if row.line is not None else 0,
-                    "column": row.column or "",
-                    "reason": row.reason,
-                    "message": visible(f"{row.message_vi} / {row.message_en}"),
-                }
-            )
+        records=[dg.TableRecord(record) for record in records],
+        schema=dg.TableSchema(
+            columns=[dg.TableColumn(name, kind, description=text) for name, kind, text in columns]
+        ),
+    )
+
+
+def _rejections_table(rows: tuple[outcome.RejectedRow, ...]) -> dg.MetadataValue:
+    return _table(
+        [
+            {
+                "line": row.line if row.line is not None else 0,
+                "column": row.column or "",
+                "reason": row.reason,
+                "message": visible(row.message),
+            }
             for row in rows
         ],
-        schema=dg.TableSchema(
-            columns=[
-                dg.TableColumn("line", "int", description="dòng / line (0: the whole file)"),
-                dg.TableColumn("column", "string", description="cột / column"),
-                dg.TableColumn("reason", "string", description="mã lý do / reason code"),
-                dg.TableColumn("message", "string", description="tiếng Việt / English"),
-            ]
-        ),
+        [
+            ("line", "int", "dòng / line (0: the whole file)"),
+            ("column", "string", "cột / column"),
+            ("reason", "string", "mã lý do / reason code"),
+            ("message", "string", "tiếng Việt / English"),
+        ],
     )
 
 
@@ -138,33 +144,24 @@ def file_month_metadata(item: outcome.FileMonth) -> dict:
 
 def _files_table(loads: list[outcome.FileMonth]) -> dg.MetadataValue:
     """The files a run loaded into a month, one row each (their own materializations have all)."""
-    return dg.MetadataValue.table(
-        records=[
-            dg.TableRecord(
-                {
-                    "file": visible(item.name),
-                    "status": item.status,
-                    "accepted": item.rows_accepted,
-                    "rejected": item.rows_rejected,
-                    "first_problem": visible(
-                        f"{item.first_rejections[0].message_vi} / "
-                        f"{item.first_rejections[0].message_en}"
-                    )
-                    if item.first_rejections
-                    else "",
-                }
-            )
+    return _table(
+        [
+            {
+                "file": visible(item.name),
+                "status": item.status,
+                "accepted": item.rows_accepted,
+                "rejected": item.rows_rejected,
+                "first_problem": visible(item.first_problem),
+            }
             for item in loads
         ],
-        schema=dg.TableSchema(
-            columns=[
-                dg.TableColumn("file", "string", description="tệp / file"),
-                dg.TableColumn("status", "string", description="trạng thái / status"),
-                dg.TableColumn("accepted", "int", description="dòng nhận / rows accepted"),
-                dg.TableColumn("rejected", "int", description="dòng loại / rows rejected"),
-                dg.TableColumn("first_problem", "string", description="lỗi đầu / first problem"),
-            ]
-        ),
+        [
+            ("file", "string", "tệp / file"),
+            ("status", "string", "trạng thái / status"),
+            ("accepted", "int", "dòng nhận / rows accepted"),
+            ("rejected", "int", "dòng loại / rows rejected"),
+            ("first_problem", "string", "lỗi đầu / first problem"),
+        ],
     )
 
 
@@ -215,8 +212,7 @@ def _warn(context: dg.AssetExecutionContext, item: outcome.FileMonth) -> None:
             )
         )
         return
-    first = item.first_rejections[0] if item.first_rejections else None
-    example = f"; {first.message_vi} / {first.message_en}" if first else ""
+    example = f"; {item.first_problem}" if item.first_problem else ""
     context.log.warning(
         visible(
             f"{item.name} ({item.sha256[:12]}) → {item.partition}: {item.rows_rejected} dòng bị "
@@ -234,8 +230,7 @@ def _problems_text(problems: list[outcome.FileMonth]) -> str:
             if p.status == "unreadable"
             else f"{p.rows_rejected} dòng bị loại / rows rejected"
         )
-        first = p.first_rejections[0] if p.first_rejections else None
-        reason = f": {first.message_vi} / {first.message_en}" if first else ""
+        reason = f": {p.first_problem}" if p.first_problem else ""
         lines.append(visible(f"{p.name} → {p.partition}, {what}{reason}"))
     return "\n".join(lines)
 
@@ -264,12 +259,7 @@ def check_evaluations(months: list[outcome.Month], loads: list[outcome.FileMonth
                             "sha256": p.sha256,
                             "status": p.status,
                             "rows_rejected": p.rows_rejected,
-                            "first": visible(
-                                f"{p.first_rejections[0].message_vi} / "
-                                f"{p.first_rejections[0].message_en}"
-                            )
-                            if p.first_rejections
-                            else "",
+                            "first": visible(p.first_problem),
                         }
                         for p in problems[:50]
                     ]
