@@ -9,9 +9,7 @@ multi-ward renderer, each worker holding its own read-only connection.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -24,10 +22,6 @@ from reports.manifest import forget, update_manifest
 # same codes; the absorbed provinces (Hải Dương 30, Quảng Nam 49, …) get no bulletin of their own.
 CITIES = ("01", "31", "48", "79", "92")
 LANGS = ("vi", "en")
-# ``progress(done, total)``: documents (a city's bulletin or a ward's scorecard, in one language)
-# finished so far, called every PROGRESS_SECONDS while rendering and once at the end.
-Progress = Callable[[int, int], None]
-PROGRESS_SECONDS = 5.0
 
 
 class NoPublishedWarehouse(FileNotFoundError):
@@ -84,21 +78,28 @@ def render_bulletins(
     formats: Iterable[str] = api.BULLETIN_FORMATS,
     out_dir: Path | None = None,
     *,
-    progress: Progress | None = None,
+    workers: int | None = 1,
+    progress: api.Progress | None = None,
 ) -> list[Path]:
+    """Bulletins of ``cities`` (default: those with data in ``period``) in ``langs``; ``workers``
+    processes (None: one per CPU), the largest city first; ``progress(done, total)`` per bulletin."""
     formats = list(formats)
-    written: list[Path] = []
+    api._formats(formats, api.BULLETIN_FORMATS)  # a bad format fails here, not in a worker
+    db_path = Path(db_path) if db_path else published_path()
     with open_published(db_path) as con:
-        chosen = list(cities if cities is not None else cities_in_period(con, period))
-        total, done, said = len(chosen) * len(langs), 0, time.monotonic()
-        for city_code in chosen:
-            for lang in langs:
-                written += api.render_city_bulletin(con, period, city_code, lang, formats, out_dir)
-                done += 1
-                if progress and (done == total or time.monotonic() - said >= PROGRESS_SECONDS):
-                    progress(done, total)
-                    said = time.monotonic()
-    return written
+        chosen = list(cities) if cities is not None else cities_in_period(con, period)
+        size = dict(
+            con.execute(
+                "select city_code, count(*) from marts.fct_ward_scorecard where period = ? "
+                "group by city_code",
+                [str(period)],
+            ).fetchall()
+        )
+    chosen.sort(key=lambda code: -size.get(code, 0))
+    tasks = [(city_code, lang) for city_code in chosen for lang in langs]
+    return api.render_bulletin_tasks(
+        db_path, period, tasks, formats, out_dir, workers, progress=progress
+    )
 
 
 def render_scorecards(
@@ -111,11 +112,10 @@ def render_scorecards(
     workers: int | None = None,
     wards: Sequence[str] | None = None,
     *,
-    progress: Progress | None = None,
+    progress: api.Progress | None = None,
 ) -> tuple[list[Path], int]:
     """Scorecards of every ward of ``cities`` (default: the five that report in ``period``), or of
-    just ``wards`` (codes or ward keys). Returns the files written and the number of wards.
-    ``progress(done, total)`` counts scorecards (ward × language) as their files land."""
+    just ``wards`` (codes or ward keys). Returns the files written and the number of wards."""
     chosen = api._formats(formats, api.SCORECARD_FORMATS)
     db_path = Path(db_path) if db_path else published_path()
     by_city: dict[str, list[str]] = {}
@@ -135,12 +135,15 @@ def render_scorecards(
         target = api._scorecard_dir(period, city_code, out_dir)
         target.mkdir(parents=True, exist_ok=True)
         tasks += [(key, lang, str(target)) for key in keys for lang in langs]
-    expected = [
-        api.scorecard_files(Path(target), key, period, lang, chosen) for key, lang, target in tasks
-    ]
-    forget(api.period_dir(period, out_dir), [f for files in expected for f in files])
-    with _watching(expected, progress):
-        files = api.render_scorecard_tasks(db_path, period, tasks, chosen, workers)
+    forget(
+        api.period_dir(period, out_dir),
+        [
+            f
+            for key, lang, target in tasks
+            for f in api.scorecard_files(Path(target), key, period, lang, chosen)
+        ],
+    )
+    files = api.render_scorecard_tasks(db_path, period, tasks, chosen, workers, progress=progress)
     root = api.period_dir(period, out_dir)
     for city_code in by_city:
         for lang in langs:
@@ -150,39 +153,3 @@ def render_scorecards(
                 period=period, city_code=city_code, lang=lang,
             )  # fmt: skip
     return files, sum(len(keys) for keys in by_city.values())
-
-
-class _watching:
-    """Report ``progress`` from a thread while the worker processes render: a document is done
-    when all its files were written (renamed into place) since rendering began."""
-
-    def __init__(self, expected: list[list[Path]], progress: Progress | None) -> None:
-        self.expected, self.progress = expected, progress
-        self.stop = threading.Event()
-        self.started = time.time_ns()
-        self.thread = threading.Thread(target=self._run, name="render-progress", daemon=True)
-
-    def _done(self) -> int:
-        def fresh(path: Path) -> bool:
-            try:
-                return path.stat().st_mtime_ns >= self.started
-            except OSError:
-                return False
-
-        return sum(all(fresh(Path(f)) for f in files) for files in self.expected)
-
-    def _run(self) -> None:
-        while not self.stop.wait(PROGRESS_SECONDS):
-            self.progress(self._done(), len(self.expected))
-
-    def __enter__(self):
-        if self.progress:
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.progress:
-            self.stop.set()
-            self.thread.join()
-            if exc[0] is None:
-                self.progress(len(self.expected), len(self.expected))

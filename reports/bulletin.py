@@ -28,7 +28,7 @@ def is_provisional(con: duckdb.DuckDBPyConnection, period: Period, status: list[
     """Provisional while late revisions are still likely: the two latest months, or gaps remain.
 
     The one place the rule lives (both documents call it); i14 replaces it with approval state."""
-    latest = queries.latest_period(con)
+    latest = queries.shared(con, queries.latest_period)  # once per connection
     recent = latest is not None and period >= latest.shift(-1)
     return recent or any(not s["submitted"] for s in status)
 

@@ -36,6 +36,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import paths
+from orchestration.core import duckdb_settings
 from orchestration.processes import pid_alive
 from orchestration.warehouse import has_table
 
@@ -178,7 +179,7 @@ def publish(
         months = False
         if by_month and target.exists():
             shutil.copyfile(target, staging)
-            con = duckdb.connect(str(staging))
+            con = duckdb_settings.apply(duckdb.connect(str(staging)))
             con.execute(f"attach '{warehouse}' as src (read_only)")
             if storage_version(con) == STORAGE_VERSION:  # else a full copy, in the right format
                 months = _months_since(con, _tables(con, "src"), by_month)
@@ -186,8 +187,10 @@ def publish(
                 con.close()
                 staging.unlink()
         if months is False:
-            con = duckdb.connect(
-                str(staging), config={"storage_compatibility_version": STORAGE_VERSION}
+            con = duckdb_settings.apply(
+                duckdb.connect(
+                    str(staging), config={"storage_compatibility_version": STORAGE_VERSION}
+                )
             )
             con.execute(f"attach '{warehouse}' as src (read_only)")
         try:
@@ -259,7 +262,10 @@ def sweep_staging(target: Path) -> list[Path]:
         owner = path.name.split(".")[2].split("-")[0]
         if owner.isdigit() and (int(owner) == os.getpid() or pid_alive(int(owner))):
             continue
-        path.unlink(missing_ok=True)
+        if path.is_dir():  # DuckDB's spill directory (``<file>.tmp``) of a killed publication
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         removed.append(path)
     return removed
 

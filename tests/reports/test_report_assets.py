@@ -93,20 +93,3 @@ def test_month_without_data_renders_nothing_and_still_succeeds(published_home):
     assert run_partitioned_job("reports_job", "2022-06", "2022-06", run_config=HTML_ONLY).success
     assert not (published_home / "bulletins" / "2022-06").exists()
 
-
-def test_render_scorecards_reports_progress_while_the_workers_render(published_home, monkeypatch):
-    """``progress(done, total)`` from the batch renderer: counted as files land, every few seconds
-    (shortened here), never going back, and once at the end with every document done."""
-    from orchestration.core.periods import Period
-    from reports import batch
-
-    monkeypatch.setattr(batch, "PROGRESS_SECONDS", 0.2)
-    seen = []
-    files, wards = batch.render_scorecards(
-        batch.published_path(), Period(2025, 5), ["01"], formats=["html", "pdf"], workers=2,
-        progress=lambda done, total: seen.append((done, total)),
-    )  # fmt: skip
-    assert wards == 7 and len(files) == 14
-    assert seen[-1] == (7, 7) and len(seen) >= 2  # at least one report while rendering
-    assert all(total == 7 for _, total in seen)
-    assert [done for done, _ in seen] == sorted(done for done, _ in seen)

@@ -22,6 +22,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration import warehouse
+from orchestration.core import duckdb_settings
 from orchestration.core.models import plan, stamps
 from orchestration.core.models.args import DEPENDENT_MONTHS, affected_range, build_args
 from orchestration.core.publish import record_month_build
@@ -73,7 +74,9 @@ def _build_months(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             f"incremental build of {first} … {last} (the run's months and those they feed)"
         )
         args = build_args(keys, last_available=last_available)
-    events, failure = run_dbt(dbt.cli(args, context=context))
+    with duckdb_settings.for_dbt():  # memory cap, threads, spill directory (profiles.yml)
+        invocation = dbt.cli(args, context=context)
+    events, failure = run_dbt(invocation)
     with warehouse.connect() as con:
         built = f"{first} … {last}" if first else "every month"
         yield from per_month(
@@ -184,7 +187,9 @@ def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: 
             raise failure
         return
     context.log.info(f"rebuilding the base models: {reason}")
-    events, failure = run_dbt(dbt.cli(build_args(), context=context))
+    with duckdb_settings.for_dbt():
+        invocation = dbt.cli(build_args(), context=context)
+    events, failure = run_dbt(invocation)
     with warehouse.connect() as con:
         yield from per_month(
             with_table_metadata(events, context, con, data_version=version), context

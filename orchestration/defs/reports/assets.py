@@ -20,6 +20,8 @@ metadata are clickable; when ``wardstat ui`` serves the bulletins folder
 (``$WARDSTAT_FILES_URL``), they are links that open in the browser.
 """
 
+import time
+
 import dagster as dg
 from pydantic import Field
 
@@ -46,6 +48,10 @@ PARTITIONING = (
 )
 
 LANGS_HELP = "Ngôn ngữ: vi, en / languages to render: vi (Vietnamese), en (English)."
+WORKERS_HELP = (
+    "Số tiến trình dựng song song; 0 = một tiến trình mỗi CPU / rendering processes; 0 = one per "
+    "CPU."
+)
 
 
 class BulletinConfig(dg.Config):
@@ -54,25 +60,20 @@ class BulletinConfig(dg.Config):
         default=["html", "pdf", "csv", "xlsx"],
         description="Định dạng / formats: html, pdf, csv and xlsx (the data annex).",
     )
+    workers: int = Field(default=0, ge=0, description=WORKERS_HELP)
 
 
 class ScorecardConfig(dg.Config):
-    # Vietnamese only by default: ~1 s of PDF rendering per ward and language, and a month has up to
-    # 605 wards; add "en" in the launchpad (or `wardstat report --lang en`) when needed
+    # Vietnamese only by default (a month has up to 605 wards); add "en" in the launchpad (or
+    # `wardstat report --lang en`) when needed
     langs: list[str] = Field(
         default=["vi"],
-        description=LANGS_HELP + " Mặc định chỉ vi (~1 s mỗi phường) / default vi only "
-        "(about 1 s per ward and language): add en when needed.",
+        description=LANGS_HELP + " Mặc định chỉ vi / default vi only: add en when needed.",
     )
     formats: list[str] = Field(
         default=["html", "pdf"], description="Định dạng / formats: html, pdf."
     )
-    workers: int = Field(
-        default=0,
-        ge=0,
-        description="Số tiến trình dựng song song; 0 = một tiến trình mỗi CPU / rendering "
-        "processes; 0 = one per CPU.",
-    )
+    workers: int = Field(default=0, ge=0, description=WORKERS_HELP)
 
 
 def _months(context: dg.AssetExecutionContext, kind: str) -> tuple[list, list[str]]:
@@ -131,9 +132,18 @@ def _rendered_before(period: Period, kind: str) -> bool:
     return any(entry.get("kind") == kind for entry in entries)
 
 
+PROGRESS_SECONDS = 5.0
+
+
 def _progress(context: dg.AssetExecutionContext, what: str):
+    """A ``progress(done, total)`` callback that logs every few seconds, and the last one."""
+    said = [0.0]
+
     def say(done: int, total: int) -> None:
-        context.log.info(f"{what}: {done}/{total}")
+        now = time.monotonic()
+        if done >= total or now - said[0] >= PROGRESS_SECONDS:
+            said[0] = now
+            context.log.info(f"{what}: {done}/{total}")
 
     return say
 
@@ -209,7 +219,7 @@ def city_bulletins(context: dg.AssetExecutionContext, config: BulletinConfig):
     for period, cities in months:
         written = batch.render_bulletins(
             batch.published_path(), period, cities, config.langs, config.formats,
-            progress=_progress(context, f"{period}: bulletins"),
+            workers=config.workers or None, progress=_progress(context, f"{period}: bulletins"),
         )  # fmt: skip
         context.log.info(f"{period}: bulletins of {', '.join(cities)}")
         metadata = {
