@@ -37,6 +37,7 @@ from dagster._core.storage.tags import (
 )
 from dagster_dbt import DbtCliResource
 
+from orchestration.core import duckdb_settings
 from orchestration.core.models.args import PRODUCTION_EXCLUDES
 
 UNIQUE_ID = "dagster_dbt/unique_id"
@@ -68,21 +69,22 @@ def run_base_tests(
     if not names:
         return
     context.log.info(f"testing the base models on the data as loaded: {len(names)} models")
-    invocation = dbt.cli(
-        # cautious: a relationship test from a monthly model to a dimension is the monthly
-        # models' check, not one of these
-        [
-            "test",
-            *PRODUCTION_EXCLUDES,
-            "--indirect-selection",
-            "cautious",
-            "--select",
-            " ".join(names),
-        ],  # fmt: skip
-        manifest=manifest,
-        dagster_dbt_translator=translator,
-        raise_on_error=False,
-    )
+    with duckdb_settings.for_dbt():  # memory cap, threads, spill directory (profiles.yml)
+        invocation = dbt.cli(
+            # cautious: a relationship test from a monthly model to a dimension is the monthly
+            # models' check, not one of these
+            [
+                "test",
+                *PRODUCTION_EXCLUDES,
+                "--indirect-selection",
+                "cautious",
+                "--select",
+                " ".join(names),
+            ],  # fmt: skip
+            manifest=manifest,
+            dagster_dbt_translator=translator,
+            raise_on_error=False,
+        )
     wanted = set(context.selected_asset_check_keys)
     for raw in invocation.stream_raw_events():
         for event in raw.to_default_asset_events(
