@@ -11,6 +11,7 @@ the runs did (``orchestration.runner``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -67,6 +68,7 @@ class Rebuilt:
     published: str = ""  # the publication's data version
     reports: dict[str, list[str]] = field(default_factory=dict)  # asset → months rendered
     skipped_reports: list[str] = field(default_factory=list)  # months with no report to refresh
+    log: Path | None = None  # dbt's log of the run
 
 
 @dataclass
@@ -215,8 +217,14 @@ def rebuild_months(first: str, last: str, *, all_reports: bool = False, instance
     ``first`` … ``last``, rendered before or not)."""
     instance = instance or get_instance()
     tags = {REFRESH_TAG: "all"} if all_reports else None
-    run = run_partitioned_job(REBUILD_JOB, first, last, instance=instance, tags=tags)
-    return describe_rebuild(instance, run)
+    # dagster-dbt echoes dbt's whole log to stdout: it goes to a file, the terminal gets a summary
+    log = paths.home() / "logs" / f"rebuild-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
+        run = run_partitioned_job(REBUILD_JOB, first, last, instance=instance, tags=tags)
+    outcome = describe_rebuild(instance, run)
+    outcome.log = log
+    return outcome
 
 
 def describe_rebuild(instance, run: JobRun) -> Rebuilt:
@@ -229,8 +237,8 @@ def describe_rebuild(instance, run: JobRun) -> Rebuilt:
         materialization = record.dagster_event.event_specific_data.materialization
         key = materialization.asset_key.to_user_string()
         metadata = {name: value.value for name, value in materialization.metadata.items()}
-        if key == "published/warehouse":
-            outcome.published = str(metadata.get("data_version", ""))
+        if key == "published/warehouse" and metadata.get("data_version"):
+            outcome.published = str(metadata["data_version"])
         elif "dbt_months" in metadata and not outcome.models:
             outcome.models = str(metadata["dbt_months"])
         elif key.startswith("reports/") and "months_rendered" in metadata:

@@ -111,5 +111,7 @@ def print_rebuilt(outcome) -> None:
             "  bản tin / reports: chưa có bản nào để làm mới / none rendered before for these "
             "months (`wardstat report --period …` renders one)"
         )
+    if outcome.log:
+        out.print(f"  nhật ký dbt / dbt's log: {markup(outcome.log)}")
     if not outcome.run.success:
         out.print("  xem nhật ký trong / see the run's log in `wardstat ui` → Runs")

@@ -63,13 +63,16 @@ _PROVENANCE = ("dagster/code_version", "dagster/input_data_version/",
                "dagster/input_event_pointer/")  # fmt: skip
 
 
-def recorded_beyond_run(context: dg.AssetExecutionContext, asset_keys, months, metadata: dict):
+def recorded_beyond_run(
+    context: dg.AssetExecutionContext, asset_keys, months, metadata: dict[dg.AssetKey, dict]
+):
     """``AssetMaterialization`` events for the ``months`` outside the run's partition range that
     this step rebuilt as well: dbt rebuilds the 23 months a month feeds, a publication every month
     built since the last one. Each carries the provenance of the step's own materialization of that
     asset (same code, same inputs), so the UI shows those months rebuilt, and not stale, like the
-    run's own. ``asset_keys`` come upstream first; an upstream asset of the same step is pointed at
-    the event just recorded for its month (else the UI would take that event for newer data)."""
+    run's own, with the same metadata (``metadata[key]``). ``asset_keys`` come
+    upstream first; an upstream asset of the same step is pointed at the event just recorded for
+    its month (else the UI would take that event for newer data)."""
     in_run = sorted(context.partition_keys)
     extra = [month for month in months if month not in set(in_run)]
     if not extra:
@@ -85,7 +88,7 @@ def recorded_beyond_run(context: dg.AssetExecutionContext, asset_keys, months, m
     provenance = {}
     for key in keys:
         own = latest(key, in_run[-1])
-        tags = own.event_log_entry.tags if own and own.run_id == context.run_id else {}
+        tags = own.event_log_entry.tags if own and own.run_id == context.run.run_id else {}
         provenance[key] = {k: v for k, v in (tags or {}).items() if k.startswith(_PROVENANCE)}
     upstream = {key: context.assets_def.asset_deps.get(key, set()) & set(keys) for key in keys}
     for month in extra:
@@ -97,11 +100,14 @@ def recorded_beyond_run(context: dg.AssetExecutionContext, asset_keys, months, m
                     name = dep.to_user_string()
                     tags[f"dagster/input_event_pointer/{name}"] = str(pointers[dep][0])
                     tags[f"dagster/input_data_version/{name}"] = pointers[dep][1]
-            version = f"{context.run_id[:8]}:{month}"
+            version = f"{context.run.run_id[:8]}:{month}"
             yield dg.AssetMaterialization(
                 asset_key=key,
                 partition=month,
-                metadata={**metadata, "rebuilt_with": f"{in_run[0]} … {in_run[-1]}"},
+                metadata={
+                    **metadata.get(key, {}),
+                    "rebuilt_with": f"{in_run[0]} … {in_run[-1]}",
+                },
                 tags={**tags, "dagster/data_version": version},
             )
             record = latest(key, month)

@@ -20,6 +20,7 @@ import os
 import shutil
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -120,7 +121,13 @@ def published_value(ui, ward_key: str, metric: str) -> tuple:
 
 def screenshot(ui, path: str, name: str, folder: Path, expect: list[str]) -> Path:
     """The page as an operator's browser shows it, saved as PNG in ``folder``, once every text of
-    ``expect`` is on it."""
+    ``expect`` is on it. In a thread of its own: Playwright's sync API refuses a thread where
+    another Playwright (the reports' renderer, kept alive by earlier tests) runs its loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_screenshot, ui, path, name, folder, expect).result()
+
+
+def _screenshot(ui, path: str, name: str, folder: Path, expect: list[str]) -> Path:
     from playwright.sync_api import sync_playwright
 
     target = folder / f"{name}.png"

@@ -79,26 +79,25 @@ def _build_months(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     events, failure = run_dbt(invocation)
     with warehouse.connect() as con:
         built = f"{first} … {last}" if first else "every month"
-        yield from per_month(
+        decorated = list(
             with_table_metadata(
                 events, context, con, (first, last) if first else None, extra={"dbt_months": built}
-            ),
-            context,
+            )
         )
+        yield from per_month(decorated, context)
         # the months dbt rebuilt beyond the run's own (those they feed; every month in a full
-        # build), recorded for each model it built
-        built_keys = _in_dependency_order(
-            context.assets_def,
-            {
-                context.asset_key_for_output(e.output_name)
-                for e in events
-                if isinstance(e, dg.Output)
-            },
-        )
+        # build), recorded for each model it built with the same metadata as the run's months
+        outputs = {
+            context.asset_key_for_output(e.output_name): e.metadata
+            for e in decorated
+            if isinstance(e, dg.Output)
+        }
         months = (
             partitions_between(first, last) if first else monthly_partitions.get_partition_keys()
         )
-        yield from recorded_beyond_run(context, built_keys, months, {"dbt_months": built})
+        yield from recorded_beyond_run(
+            context, _in_dependency_order(context.assets_def, set(outputs)), months, outputs
+        )
         if failure:
             raise failure
         record_month_build(con, first, last)  # what the next publication must copy

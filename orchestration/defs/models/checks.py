@@ -4,9 +4,10 @@ rebuilt, and every check result is recorded once per month of the run.
 **Per month.** Dagster 1.13 plans each check of a partitioned run once per month of the run (its
 "planned" rows carry the run's partitions, even for a check on an unpartitioned asset), while a
 check result from a dbt step is recorded without a partition: the planned rows were left behind
-and the UI listed a *Skipped* execution beside every *Passed* one. ``per_month`` records each
-result as one evaluation per month of the run instead (same outcome, metadata and severity), so
-every planned row is resolved and the check's history reads run by run, month by month.
+and the UI listed a *Skipped* execution beside every *Passed* one. ``per_month`` keeps the result
+(it is the check's output: what gates the steps after a failed blocking check) and records it
+once more per month of the run (same outcome, metadata and severity), so every planned row is
+resolved and no *Skipped* row is left.
 
 **The base tests.**
 The base models are the staging views over ``raw`` (``stg_submission_values``, …), the views and
@@ -114,12 +115,12 @@ def run_months(context: dg.AssetExecutionContext) -> list[str]:
 
 
 def per_month(events: Iterable, context: dg.AssetExecutionContext) -> Iterator:
-    """``events`` with each ``AssetCheckResult`` recorded as one evaluation per month of the run
-    (unchanged when the run has no month)."""
+    """``events`` with each ``AssetCheckResult`` followed by one evaluation per month of the run
+    (none when the run has no month)."""
     months = run_months(context)
     for event in events:
+        yield event
         if not (isinstance(event, dg.AssetCheckResult) and months and event.asset_key):
-            yield event
             continue
         key = dg.AssetCheckKey(event.asset_key, event.check_name)
         blocking = context.assets_def.get_spec_for_check_key(key).blocking

@@ -74,4 +74,4 @@ def published_warehouse(context: dg.AssetExecutionContext):
         )
     else:
         months = partitions_between(*publication.months) if publication.months else []
-    yield from recorded_beyond_run(context, [PUBLISHED], months, {"published_with": how})
+    yield from recorded_beyond_run(context, [PUBLISHED], months, {PUBLISHED: metadata})
