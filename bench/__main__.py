@@ -1,5 +1,6 @@
-"""``python -m bench run …`` (every measure) and ``python -m bench generate …`` (the synthetic
-country only, e.g. to check the generator at full size)."""
+"""``python -m bench run …`` (every measure), ``python -m bench generate …`` (the synthetic
+country only, e.g. to check the generator at full size) and ``python -m bench publish-format
+--warehouse PATH`` (the published copy's storage format against DuckDB 2.0's own)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    fmt = commands.add_parser(
+        "publish-format", help="the published copy in storage v1.4.0 vs DuckDB 2.0's format"
+    )
+    fmt.add_argument("--warehouse", type=Path, required=True, help="a built warehouse.duckdb")
+    fmt.add_argument("--repeat", type=int, default=3, help="publications per format (default 3)")
     for name, help_text in (
         ("run", "every measure, written to bench/results/latest.json and bench/README.md"),
         ("generate", "only write the synthetic country (reference + submission files)"),
@@ -51,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "publish-format":
+        from bench.publish_format import main as publish_format
+
+        if not args.warehouse.is_file() or args.repeat < 1:
+            parser.error("--warehouse must be a warehouse.duckdb file, --repeat at least 1")
+        publish_format(args.warehouse, args.repeat)
+        return 0
     from bench.run import default_last
     from bench.synthetic import MAX_WARDS
     from orchestration.core.periods import Period

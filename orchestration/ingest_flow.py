@@ -1,10 +1,17 @@
-"""The ``wardstat ingest`` flow: receive files (copy into the inbox, archive), load what is new
-through ``ingest_job`` (one run per contiguous range of months, ``orchestration.runner``) and sum
-up, per file, what the warehouse now holds.
+"""The ``wardstat ingest`` and ``wardstat rebuild`` flows.
+
+``ingest_paths`` receives files (copy into the inbox, archive) and loads what is new. With
+``build=True`` (what ``wardstat ingest`` does by default) that is one ``rebuild_job`` run over the
+months the files touch and the months their figures feed, exactly as the inbox sensor does:
+ingest → models → published copy → the reports already rendered. With ``build=False`` (``--no-build``,
+the demo, which builds its whole history once afterwards) it is ``ingest_job`` alone, one run per
+contiguous range of months. ``rebuild_months`` runs ``rebuild_job`` for a range. Both sum up what
+the runs did (``orchestration.runner``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -15,6 +22,10 @@ from pathlib import Path
 
 from orchestration import paths
 from orchestration.runner import JobRun, get_instance, run_partitioned_job
+
+INGEST_JOB = "ingest_job"
+REBUILD_JOB = "rebuild_job"  # orchestration.defs.shared.REBUILD_JOB (the CLI never imports defs/)
+REFRESH_TAG = "wardstat/refresh"  # orchestration.defs.shared.REFRESH_TAG
 
 Progress = Callable[[str], None]
 
@@ -48,9 +59,23 @@ class FileSummary:
 
 
 @dataclass
+class Rebuilt:
+    """What a ``rebuild_job`` run brought up to date, read from its materializations."""
+
+    run: JobRun
+    months: tuple[str, str]  # the run's partition range
+    models: str = ""  # the months dbt rebuilt ("2024-05 … 2026-04", or "every month")
+    published: str = ""  # the publication's data version
+    reports: dict[str, list[str]] = field(default_factory=dict)  # asset → months rendered
+    skipped_reports: list[str] = field(default_factory=list)  # months with no report to refresh
+    log: Path | None = None  # dbt's log of the run
+
+
+@dataclass
 class IngestSummary:
     files: list[FileSummary]
     runs: list[JobRun]
+    rebuilt: Rebuilt | None = None
 
     @property
     def success(self) -> bool:
@@ -134,9 +159,11 @@ def ingest_paths(
     *,
     progress: Progress | None = None,
     received_at: dict[str, datetime] | None = None,
+    build: bool = False,
 ) -> IngestSummary:
-    """Receive ``files`` (copy into the inbox, archive) and load them now through ``ingest_job``:
-    one run per contiguous range of the partitions they touch.
+    """Receive ``files`` (copy into the inbox, archive) and load them now: with ``build``, in one
+    ``rebuild_job`` run over the months they touch and feed (unreadable files alone: ``ingest_job``);
+    without, through ``ingest_job``, one run per contiguous range of the partitions they touch.
 
     Each file's received_at is now, unless ``received_at`` (file name → naive Việt Nam time) says
     when it reached the police: the demo replays a history of receipts that way."""
@@ -161,12 +188,61 @@ def ingest_paths(
         entries.append(entry)
         fresh[entry.sha256] = fresh.get(entry.sha256, False) or is_new
 
-    runs = []
+    runs: list[JobRun] = []
+    rebuilt = None
     unique = {e.sha256: e for e in entries}
     done = _loaded_pairs(unique)
-    partitions = {p for e in unique.values() for p in e.partitions if (e.sha256, p) not in done}
-    for first, last in contiguous_ranges(partitions):
-        span = first if first == last else f"{first} … {last}"
-        say(f"nạp / loading {span}")
-        runs.append(run_partitioned_job("ingest_job", first, last, instance=instance))
-    return IngestSummary(files=_summaries(unique.values(), fresh), runs=runs)
+    pending = [e for e in unique.values() if any((e.sha256, p) not in done for p in e.partitions)]
+    partitions = {p for e in pending for p in e.partitions if (e.sha256, p) not in done}
+    if build and any(e.readable for e in pending):
+        first, last = min(partitions), max(partitions)
+        say(f"nạp và dựng lại / loading and rebuilding {_span(first, last)} …")
+        rebuilt = rebuild_months(first, last, instance=instance)
+        runs.append(rebuilt.run)
+    else:
+        for first, last in contiguous_ranges(partitions):
+            say(f"nạp / loading {_span(first, last)}")
+            runs.append(run_partitioned_job(INGEST_JOB, first, last, instance=instance))
+    return IngestSummary(files=_summaries(unique.values(), fresh), runs=runs, rebuilt=rebuilt)
+
+
+def _span(first: str, last: str) -> str:
+    return first if first == last else f"{first} … {last}"
+
+
+def rebuild_months(first: str, last: str, *, all_reports: bool = False, instance=None) -> Rebuilt:
+    """Run ``rebuild_job`` in this process for ``first`` … ``last``: ingest what is pending, the
+    models (dbt rebuilds, and the run records, the 23 months these feed as well), the published
+    copy, and the reports already rendered for all those months (``all_reports``: every month of
+    ``first`` … ``last``, rendered before or not)."""
+    instance = instance or get_instance()
+    tags = {REFRESH_TAG: "all"} if all_reports else None
+    # dagster-dbt echoes dbt's whole log to stdout: it goes to a file, the terminal gets a summary
+    log = paths.home() / "logs" / f"rebuild-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
+        run = run_partitioned_job(REBUILD_JOB, first, last, instance=instance, tags=tags)
+    outcome = describe_rebuild(instance, run)
+    outcome.log = log
+    return outcome
+
+
+def describe_rebuild(instance, run: JobRun) -> Rebuilt:
+    """What the run materialized, from its event log: the months dbt built, the publication and
+    the reports it rendered."""
+    from dagster import DagsterEventType
+
+    outcome = Rebuilt(run=run, months=(run.first, run.last))
+    for record in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION):
+        materialization = record.dagster_event.event_specific_data.materialization
+        key = materialization.asset_key.to_user_string()
+        metadata = {name: value.value for name, value in materialization.metadata.items()}
+        if key == "published/warehouse" and metadata.get("data_version"):
+            outcome.published = str(metadata["data_version"])
+        elif "dbt_months" in metadata and not outcome.models:
+            outcome.models = str(metadata["dbt_months"])
+        elif key.startswith("reports/") and "months_rendered" in metadata:
+            outcome.reports[key] = [m for m in str(metadata["months_rendered"]).split(", ") if m]
+            skipped = [m for m in str(metadata.get("months_skipped", "")).split(", ") if m]
+            outcome.skipped_reports = sorted(set(outcome.skipped_reports) | set(skipped))
+    return outcome

@@ -15,10 +15,21 @@ import sys
 import warnings
 
 from orchestration import paths
-from orchestration.cli import check, deliver, demo, docs, ingest, report, sql, template, ui
+from orchestration.cli import (
+    check,
+    deliver,
+    demo,
+    docs,
+    ingest,
+    rebuild,
+    report,
+    sql,
+    template,
+    ui,
+)
 
 # The sub-commands, in the order `wardstat --help` lists them.
-COMMANDS = (check, ingest, template, demo, report, deliver, sql, docs, ui)
+COMMANDS = (check, ingest, rebuild, template, demo, report, deliver, sql, docs, ui)
 
 DESCRIPTION = (
     "wardstat — kho dữ liệu và báo cáo định kỳ cho mô hình Công an phường điển hình, kiểu mẫu.\n"

@@ -12,6 +12,14 @@ that knows which builds it already holds starts from a file copy of the current 
 replaces only the months built since, in the tables the caller names as built by month; every other
 table is copied whole. Anything it cannot vouch for (no earlier publication, a full build since,
 a table or column that changed) gets a full copy.
+
+The copy is written in DuckDB's storage format ``v1.4.0`` (``STORAGE_VERSION``), not the format of
+the DuckDB wardstat runs (2.0, whose files 1.x clients refuse: "version number 999"): analysts open
+it with their own tools, whose DuckDB is 1.x for a while yet (the DuckDB CLI and Python package 1.4
+and 1.5, the JDBC, ODBC and R drivers behind DBeaver, notebooks and R). 1.4 is DuckDB's
+long-term-support line, so every client from 1.4.0 on reads the copy; the version is recorded in
+``meta.publication.storage_version``. A copy in another format (one published before this rule)
+is replaced by a full copy, never patched.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from orchestration.processes import pid_alive
 from orchestration.warehouse import has_table
 
 PUBLISHED_SCHEMAS = ("marts",)
+# The storage format of the published copy: readable by DuckDB 1.4.0 and later (see above).
+STORAGE_VERSION = "v1.4.0"
 PUBLICATION_TABLE = "meta.publication"
 MONTH_BUILDS = "meta.month_builds"
 
@@ -45,6 +55,7 @@ class Publication:
     tables: tuple[str, ...]
     full_copy: bool = True
     months: tuple[str, str] | None = None  # the months replaced in tables built by month
+    storage_version: str = STORAGE_VERSION
 
 
 def published_path() -> Path:
@@ -94,6 +105,14 @@ def record_month_build(
         f"from {MONTH_BUILDS}",
         [first, last],
     )
+
+
+def storage_version(con: duckdb.DuckDBPyConnection) -> str:
+    """The storage format of the connection's database file (``v1.4.0``; ``v2.0.0`` …)."""
+    (tags,) = con.execute(
+        "select tags from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    return (tags or {}).get("storage_version", "").rstrip("+")
 
 
 def _last_build(con: duckdb.DuckDBPyConnection, database: str) -> int:
@@ -162,12 +181,17 @@ def publish(
             shutil.copyfile(target, staging)
             con = duckdb_settings.apply(duckdb.connect(str(staging)))
             con.execute(f"attach '{warehouse}' as src (read_only)")
-            months = _months_since(con, _tables(con, "src"), by_month)
+            if storage_version(con) == STORAGE_VERSION:  # else a full copy, in the right format
+                months = _months_since(con, _tables(con, "src"), by_month)
             if months is False:  # start again from an empty file
                 con.close()
                 staging.unlink()
         if months is False:
-            con = duckdb_settings.apply(duckdb.connect(str(staging)))
+            con = duckdb_settings.apply(
+                duckdb.connect(
+                    str(staging), config={"storage_compatibility_version": STORAGE_VERSION}
+                )
+            )
             con.execute(f"attach '{warehouse}' as src (read_only)")
         try:
             version = data_version(con.cursor().execute("use src"))
@@ -200,8 +224,15 @@ def publish(
                 f"""create or replace table {PUBLICATION_TABLE} as
                 select ?::varchar as data_version, ?::timestamp as built_at,
                        ?::varchar as source, ?::integer as table_count,
-                       ?::integer as month_build_seq""",
-                [version, built_at, str(warehouse), len(tables), _last_build(con, "src")],
+                       ?::integer as month_build_seq, ?::varchar as storage_version""",
+                [
+                    version,
+                    built_at,
+                    str(warehouse),
+                    len(tables),
+                    _last_build(con, "src"),
+                    STORAGE_VERSION,
+                ],
             )
             con.execute("commit")
             con.execute("detach src")

@@ -5,20 +5,50 @@ from __future__ import annotations
 from datetime import datetime
 
 import dagster as dg
+import pytest
 import yaml
 
 from orchestration import ingest_flow, paths, runner
 from orchestration.core.ingest import buckets
+from orchestration.core.periods import Period
 from orchestration.defs.ingest.assets import FILES, REJECTIONS, VALUES
 from orchestration.defs.shared import monthly_partitions
 
 from .conftest import WARD, query, write_csv
 
+VN = buckets.TIMEZONE
 
-def test_partitions_run_from_2021_01_to_the_current_month():
-    keys = monthly_partitions.get_partition_keys(current_time=datetime(2026, 11, 26, 12))
-    assert keys[0] == "2021-01" and keys[-1] == "2026-11"
-    assert str(buckets.last_partition(datetime(2026, 11, 26, 12))) == keys[-1]
+
+@pytest.mark.parametrize(
+    ("now", "last"),
+    [
+        (datetime(2026, 11, 14, 23, 59, tzinfo=VN), "2026-10"),  # 2026-11 still open
+        (datetime(2026, 11, 15, 0, 0, 1, tzinfo=VN), "2026-11"),  # it closed at midnight
+        (datetime(2026, 11, 26, 12, tzinfo=VN), "2026-11"),
+        (datetime(2026, 12, 5, 9, tzinfo=VN), "2026-11"),  # 2026-12 is open: not offered
+        (datetime(2027, 1, 14, 9, tzinfo=VN), "2026-12"),  # across the year
+        (datetime(2027, 1, 15, 9, tzinfo=VN), "2027-01"),
+    ],
+)
+def test_partitions_run_from_2021_01_to_the_last_closed_statistical_month(now, last):
+    keys = monthly_partitions.get_partition_keys(current_time=now)
+    assert keys[0] == "2021-01" and keys[-1] == last
+    assert len(keys) == len(set(keys)) == Period.parse(last).index - Period(2021, 1).index + 1
+    assert str(buckets.last_partition(now)) == last
+    assert str(buckets.last_partition(now.astimezone(VN).replace(tzinfo=None))) == last
+
+
+def test_partition_keys_round_trip_through_their_time_windows():
+    """Keys parse back to themselves (Dagster derives a key from its window's start), so ranges
+    and backfills select the months they name."""
+    keys = monthly_partitions.get_partition_keys(current_time=datetime(2026, 12, 5, tzinfo=VN))
+    for key in keys:
+        window = monthly_partitions.time_window_for_partition_key(key)
+        assert monthly_partitions.get_partition_key_for_timestamp(window.start.timestamp()) == key
+    in_range = monthly_partitions.get_partition_keys_in_range(
+        dg.PartitionKeyRange("2024-11", "2025-02")
+    )
+    assert in_range == ["2024-11", "2024-12", "2025-01", "2025-02"]
 
 
 def test_ingest_materialises_the_raw_assets_for_a_partition_range(home, tmp_path, valid_lines):
@@ -77,32 +107,45 @@ def test_dagster_yaml_limits_the_duckdb_write_pool(home):
     assert ingest.backfill_policy == dg.BackfillPolicy.single_run()
 
 
-def test_sensor_archives_inbox_files_and_requests_each_partition_once(home, valid_lines):
+def _tick(instance=None):
     from orchestration.defs.ingest.sensor import inbox_sensor
 
-    lines = [*valid_lines, f"{WARD},2024-06,crime_cases,7,"]
-    write_csv(paths.inbox_dir() / "a.csv", lines, received=datetime(2024, 6, 20))
+    with dg.instance_for_test() as instance:
+        return inbox_sensor(dg.build_sensor_context(instance=instance))
+
+
+def test_sensor_requests_one_rebuild_run_per_tick_for_every_file_it_took(home, valid_lines):
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG as END,
+    )
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_START_TAG as START,
+    )
+
+    write_csv(paths.inbox_dir() / "a.csv", valid_lines, received=datetime(2024, 5, 20))
+    write_csv(paths.inbox_dir() / "b.csv", [f"{WARD},2024-07,crime_cases,7,"])
     junk = paths.inbox_dir() / "junk.xlsx"
     junk.write_bytes(b"garbage")
 
-    with dg.instance_for_test() as instance:
-        first = inbox_sensor(dg.build_sensor_context(instance=instance))
-        assert isinstance(first, dg.SkipReason)  # first look: the files may still be growing
-        assert len(list(paths.inbox_dir().iterdir())) == 2
-        requests = inbox_sensor(dg.build_sensor_context(instance=instance))
-    by_key = {r.run_key: r.partition_key for r in requests}
-    shas = {r.tags["wardstat/file_sha256"] for r in requests}
-    assert len(by_key) == len(requests) == 3 and len(shas) == 2
-    assert sorted(by_key.values())[:2] == ["2024-05", "2024-06"]
-    assert all(key.endswith(":" + part) for key, part in by_key.items())
+    first = _tick()
+    assert isinstance(first, dg.SkipReason)  # first look: the files may still be growing
+    assert len(list(paths.inbox_dir().iterdir())) == 3
+    request = _tick()
+
+    assert isinstance(request, dg.RunRequest)  # one run for the three files
+    assert request.asset_selection is None  # the whole rebuild_job: ingest → models → reports
+    last = monthly_partitions.get_last_partition_key()
+    # from the earliest month the files load into to the latest: the junk file's home, the last
+    # closed month (the run's steps reach the months these feed)
+    assert (request.tags[START], request.tags[END]) == ("2024-05", last)
+    assert request.tags["wardstat/refresh"] == "rendered"
+    assert request.tags["wardstat/files"] == "3"
     assert list(paths.inbox_dir().iterdir()) == []
 
     # the same bytes dropped again are not requested again
-    write_csv(paths.inbox_dir() / "a (copy).csv", lines)
-    with dg.instance_for_test() as instance:
-        for _tick in range(2):
-            skipped = inbox_sensor(dg.build_sensor_context(instance=instance))
-            assert isinstance(skipped, dg.SkipReason)
+    write_csv(paths.inbox_dir() / "a (copy).csv", valid_lines)
+    for _tick_number in range(2):
+        assert isinstance(_tick(), dg.SkipReason)
     assert list(paths.inbox_dir().iterdir()) == []
 
 
@@ -143,3 +186,26 @@ def test_assessment_files_load_through_the_same_ingest_with_their_history(home, 
         ("met", "đã khắc phục", "danh_gia_2.csv"),
     ]
     assert query("select count(*) from raw.submission_values") == [(0,)]
+
+
+def test_a_tick_of_unreadable_files_only_asks_for_their_ingest(home):
+    (paths.inbox_dir()).mkdir(parents=True)
+    (paths.inbox_dir() / "scan.pdf").write_bytes(b"%PDF-1.4 not a submission")
+    assert isinstance(_tick(), dg.SkipReason)
+    request = _tick()
+    assert request.asset_selection == [FILES, VALUES, REJECTIONS]
+    assert request.asset_check_keys == [dg.AssetCheckKey(FILES, "files_read_whole")]
+    assert request.partition_key == monthly_partitions.get_last_partition_key()
+
+
+def test_a_single_month_revision_asks_for_that_month(home):
+    from orchestration.core.ingest.archive import archive_file
+    from orchestration.defs.ingest.sensor import run_request_for
+
+    source = write_csv(home / "r.csv", [f"{WARD},2023-02,crime_cases,7,"])
+    entry, _ = archive_file(source)
+    request = run_request_for([entry], "2026-11")
+    # one partition: the models rebuild (and record) the 23 months it feeds from there
+    assert request.partition_key == "2023-02"
+    assert "dagster/asset_partition_range_start" not in request.tags
+    assert request.tags["wardstat/file_sha256"] == entry.sha256

@@ -67,7 +67,7 @@ def test_hostile_files_through_wardstat_ingest_are_recorded_and_block_nothing(
     pdf.write_bytes(b"%PDF-1.7 scanned form")
     good = write_csv(tmp_path / "tot.csv", valid_lines)
 
-    code = main(["ingest", str(junk), str(empty_ward), str(pdf), str(good)])
+    code = main(["ingest", "--no-build", str(junk), str(empty_ward), str(pdf), str(good)])
     captured = capsys.readouterr()
     assert code == 2  # the README: 2 when a file was unreadable
     assert "Traceback" not in captured.out + captured.err
@@ -102,7 +102,7 @@ def test_hostile_files_through_wardstat_ingest_are_recorded_and_block_nothing(
     ]
     # the junk files block nothing: a later file loads
     later = write_csv(tmp_path / "sau.csv", [f"{WARD},2024-07,crime_cases,2,"])
-    assert main(["ingest", str(later)]) == 0
+    assert main(["ingest", "--no-build", str(later)]) == 0
     assert query("select count(*) from raw.submission_values where period = '2024-07'") == [(1,)]
     with duckdb.connect(str(paths.warehouse_path())) as con:
         ensure_raw_schema(con)  # idempotent

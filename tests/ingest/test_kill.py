@@ -25,7 +25,15 @@ def test_sigkill_mid_transaction_then_rerun(home, tmp_path, valid_lines):
     marker = tmp_path / "paused"
     # `wardstat ingest`, with the test's pause installed in the loader (tests/load_pause.py)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.load_pause", str(marker), "ingest", str(source)],
+        [
+            sys.executable,
+            "-m",
+            "tests.load_pause",
+            str(marker),
+            "ingest",
+            "--no-build",
+            str(source),
+        ],
         cwd=paths.PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -17,7 +17,9 @@ def failed_tests(result) -> set[str]:
     return {
         node.node.name
         for node in result.result.results
-        if str(node.status) == "fail" and node.node.name.startswith(UNIQUE_TEST)
+        if str(node.status) == "fail"
+        and getattr(node.node, "test_metadata", None) is not None
+        and node.node.test_metadata.name == UNIQUE_TEST
     }
 
 

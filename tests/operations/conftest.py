@@ -154,6 +154,20 @@ class DagsterUI:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
+    def stale_status(self, key: list[str], partition: str | None = None) -> str:
+        """What the UI shows for an asset (a partition of it): FRESH, STALE or MISSING."""
+        data = self.graphql(
+            """
+            query Stale($key: AssetKeyInput!, $partition: String) {
+              assetNodeOrError(assetKey: $key) {
+                ... on AssetNode { staleStatus(partition: $partition) }
+              }
+            }
+            """,
+            {"key": {"path": key}, "partition": partition},
+        )
+        return data["assetNodeOrError"]["staleStatus"]
+
     def instance(self):
         """The UI's instance, opened in the test process (read its runs and event logs)."""
         from dagster import DagsterInstance
@@ -210,6 +224,8 @@ def dagster_ui(tmp_path_factory):
         "DAGSTER_HOME": str(home / "dagster"),
         MARKER_ENV: str(marker),
         "PYTHONUNBUFFERED": "1",
+        # the inbox sensor looks every 5 s instead of 30 (a file is taken at its second look)
+        "WARDSTAT_INBOX_POLL_SECONDS": "5",
         # as when started as `.venv/bin/python -m orchestration.cli ui`, without `uv run`: the venv's
         # bin (where dagster-dbt finds `dbt`) is not on PATH, and `wardstat ui` must cope
         "PATH": os.pathsep.join(

@@ -60,10 +60,19 @@ def wardstat_python(home: Path, *args: str, wait: bool = True):
     )
 
 
+# `wardstat ingest FILE` as an operator runs it: it loads, then rebuilds the months in one run
+INGEST_AND_BUILD = (
+    "import sys; from orchestration.cli import main; sys.exit(main(['ingest', sys.argv[1]]))"
+)
+
+
 def build(home: Path, submission: Path) -> None:
-    for script in ((INGEST, str(submission)), (RUN_MODELS,)):
-        result = wardstat_python(home, *script)
-        assert result.returncode == 0, result.stderr[-3000:]
+    result = wardstat_python(home, INGEST_AND_BUILD, str(submission))
+    assert result.returncode == 0, result.stderr[-3000:]
+    # it says what it rebuilt: the file's months (a first build: every month), the published copy
+    assert f"rebuild_job {MONTHS[0]} … {MONTHS[-1]}" in result.stdout, result.stdout
+    assert "models: every month" in result.stdout
+    assert "published copy: data_version" in result.stdout
 
 
 def published(home: Path) -> Path:

@@ -75,6 +75,7 @@ def test_ingest_runs_are_recorded_in_postgres(wardstat_home, postgres, tmp_path,
         )
         assert cursor.fetchall() == [
             ('["raw", "assessment_records"]', "2024-05"),
+            ('["raw", "submission_files"]', "2024-05"),  # the file's own, then the month's
             ('["raw", "submission_files"]', "2024-05"),
             ('["raw", "submission_rejections"]', "2024-05"),
             ('["raw", "submission_values"]', "2024-05"),

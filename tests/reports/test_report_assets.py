@@ -17,6 +17,21 @@ HTML_ONLY = {
 }
 
 
+def _messages(instance, run_id):
+    return [r.user_message for r in instance.all_logs(run_id) if r.dagster_event is None]
+
+
+def test_the_launchpad_config_is_documented_field_by_field():
+    from orchestration.defs.reports.assets import BulletinConfig, ScorecardConfig
+
+    for config in (BulletinConfig, ScorecardConfig):
+        fields = config.to_config_schema().as_field().config_type.fields
+        for name, field in fields.items():
+            assert field.description and " / " in field.description, (config, name)
+    workers = ScorecardConfig.to_config_schema().as_field().config_type.fields["workers"]
+    assert "0 = one per CPU" in workers.description
+
+
 def _html(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.html")}
 
@@ -51,6 +66,14 @@ def test_reports_job_renders_the_month_with_manifest_and_metadata(published_home
         AssetKey(["reports", "ward_scorecards"])
     )
     assert cards_event.asset_materialization.metadata["wards"].value == 7
+    # the run log says how far rendering is: documents done of total, ending with all of them
+    progress = [
+        record.user_message
+        for record in instance.all_logs(job.run_id)
+        if record.dagster_event is None and ": scorecards: " in record.user_message
+    ]
+    assert progress and progress[-1] == "2025-05: scorecards: 7/7"
+    assert any(m.endswith("bulletins: 2/2") for m in _messages(instance, job.run_id))
 
     first = _html(root)
     again = run_partitioned_job("reports_job", "2025-05", "2025-05", run_config=HTML_ONLY)
@@ -69,3 +92,4 @@ def test_reports_job_after_the_reorganisation_renders_new_wards(published_home):
 def test_month_without_data_renders_nothing_and_still_succeeds(published_home):
     assert run_partitioned_job("reports_job", "2022-06", "2022-06", run_config=HTML_ONLY).success
     assert not (published_home / "bulletins" / "2022-06").exists()
+

@@ -1,13 +1,19 @@
 """Which monthly partition each part of a file is loaded with.
 
-Partitions are statistical months from ``2021-01`` up to the current calendar month (Dagster's
-``MonthlyPartitionsDefinition(end_offset=1)``), in Việt Nam time. Accepted rows and rejections
-go to the partition of their own period. Everything that has no usable period goes to the file's
+Partitions are statistical months from ``2021-01`` up to the last one that has closed (the one
+before the statistical month containing today), in Việt Nam time: the range of
+``orchestration.defs.shared.monthly_partitions``. Accepted rows and rejections go to the partition
+of their own period. Everything that has no usable period goes to the file's
 *home* partition: rejections whose period is missing, malformed or outside the partition range,
 and the whole of an unreadable file. The home partition is the earliest in-range period the file
 mentions, or, when it mentions none, the last complete statistical month on the day the file was
 received (clamped into the range). The range's end is frozen when the file is archived, so a
 file's buckets never change later.
+
+A file for the month still open (a ward that reports before the 14th) is accepted by the
+validator; its rows keep their period and load with the file's home partition, the last closed
+month. They are in ``raw`` at once, and the marts of the open month are built once it closes and
+its partition exists (the monthly schedule's run, or any run for it).
 """
 
 from __future__ import annotations
@@ -28,8 +34,11 @@ def local_now() -> datetime:
 
 
 def last_partition(now: datetime | None = None) -> Period:
+    """The last partition: the latest statistical month that has closed (Việt Nam time)."""
     now = now or local_now()
-    return Period(now.year, now.month)
+    if now.tzinfo is not None:
+        now = now.astimezone(TIMEZONE)
+    return Period.last_complete(now.date())
 
 
 def _parse(label: str | None) -> Period | None:

@@ -21,7 +21,9 @@ class ReminderConfig(dg.Config):
 
 
 @dg.op(pool="duckdb_write")
-def send_reminders(context: dg.OpExecutionContext, config: ReminderConfig, duckdb: WarehouseResource):
+def send_reminders(
+    context: dg.OpExecutionContext, config: ReminderConfig, duckdb: WarehouseResource
+):
     from orchestration.core.delivery.service import send_reminders as send
 
     with duckdb.get_connection() as con:
@@ -29,7 +31,9 @@ def send_reminders(context: dg.OpExecutionContext, config: ReminderConfig, duckd
                        city=config.city or None, say=lambda m: context.log.warning(visible(m)))  # fmt: skip
     context.log.info(f"reminders {config.period}: {summary.metadata()}")
     failed = [{"recipient": o.recipient, "error": o.error} for o in summary.failures()]
-    return dg.Output(None, metadata={**summary.metadata(), "failures": dg.MetadataValue.json(failed)})
+    return dg.Output(
+        None, metadata={**summary.metadata(), "failures": dg.MetadataValue.json(failed)}
+    )
 
 
 @dg.job(description="Nhắc các phường chưa nộp số liệu / remind wards that have not reported.")

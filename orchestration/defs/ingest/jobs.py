@@ -11,5 +11,9 @@ ingest_job = dg.define_asset_job(
     "ingest_job",
     selection=dg.AssetSelection.assets(assets.ingest_submissions),
     executor_def=dg.in_process_executor,
-    description="Nạp các tệp số liệu vào raw / load submission files into raw.",
+    description=(
+        "Chỉ nạp các tệp số liệu vào raw; các tháng bị ảnh hưởng hiện 'stale' cho đến khi chạy "
+        "rebuild_job. / Load submission files into raw only; the months they affect show stale "
+        "until rebuild_job runs."
+    ),
 )
