@@ -43,12 +43,19 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from orchestration.core.quality.rules import RuleCatalogError
     from orchestration.core.reference import load_reference
     from orchestration.core.submission.report import SHOWN, render_verdict
     from orchestration.core.submission.validate import validate_file
     from orchestration.terminal import visible
 
-    reference = load_reference()
+    try:
+        reference = load_reference()
+    except RuleCatalogError as error:  # the rules are data: a bad row is the operator's to fix
+        print(visible(str(error)), file=sys.stderr)
+        return 2
     worst = 0
     for path in args.files:
         verdict = validate_file(path, reference=reference, today=args.today)

@@ -78,6 +78,9 @@ class FileVerdict:
     error_vi: str | None = None  # ``error`` in each language, and its stable code
     error_en: str | None = None
     error_reason: str | None = None
+    # consistency findings of ``warning`` rules (core.quality.rules.Finding): the rows are kept,
+    # the load opens a review item, ``wardstat check`` shows them
+    warnings: list = field(default_factory=list)
 
     def refuse(self, vi: str, en: str, reason: str) -> FileVerdict:
         """Mark the whole file unreadable (no rows) with its reason in both languages."""
@@ -89,7 +92,7 @@ class FileVerdict:
             en,
             reason,
         )
-        self.rows, self.rejections = [], []
+        self.rows, self.rejections, self.warnings = [], [], []
         return self
 
     @property
