@@ -15,10 +15,23 @@ import sys
 import warnings
 
 from orchestration import paths
-from orchestration.cli import check, deliver, demo, docs, ingest, report, sql, template, ui
+from orchestration.cli import (
+    approve,
+    check,
+    deliver,
+    demo,
+    docs,
+    ingest,
+    report,
+    review,
+    sql,
+    template,
+    ui,
+    unlock,
+)
 
 # The sub-commands, in the order `wardstat --help` lists them.
-COMMANDS = (check, ingest, template, demo, report, deliver, sql, docs, ui)
+COMMANDS = (check, ingest, template, demo, report, deliver, review, approve, unlock, sql, docs, ui)
 
 DESCRIPTION = (
     "wardstat — kho dữ liệu và báo cáo định kỳ cho mô hình Công an phường điển hình, kiểu mẫu.\n"
