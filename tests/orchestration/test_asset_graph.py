@@ -70,3 +70,15 @@ def test_dbt_is_the_one_beside_this_python_not_whatever_path_finds():
     from orchestration.defs.models.project import dbt_executable
 
     assert Path(dbt_executable()) == Path(sys.executable).parent / "dbt"
+
+
+def test_review_tables_feed_the_review_staging_and_the_month_carries_an_open_items_check(graph):
+    for table in ("items", "approvals", "holds", "actions"):
+        review = key("review", table)
+        assert graph.get(review).group_name == "quality"
+        assert review in graph.get(key(f"stg_review_{table}")).parent_keys
+    # held rows are left out of the values in force
+    assert key("stg_review_holds") in graph.get(key("stg_submission_values")).parent_keys
+    check = dg.AssetCheckKey(key("fct_ward_month_review"), "open_review_items")
+    assert check in graph.asset_check_keys
+    assert graph.get(key("fct_ward_month_review")).partitions_def is not None
