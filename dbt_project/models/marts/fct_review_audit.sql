@@ -18,9 +18,7 @@ wards as (
 keyed as (
     select actions.*, eras.era || '-' || actions.ward_code as ward_key
     from actions
-    inner join eras
-        on {{ period_index('actions.period') }}
-            between coalesce(eras.first_period_index, 0) and coalesce(eras.last_period_index, 1000000)
+    inner join eras on {{ in_era('actions.period') }}
 )
 
 select

@@ -22,9 +22,7 @@ files as (
 keyed as (
     select items.*, eras.era || '-' || items.ward_code as ward_key
     from items
-    inner join eras
-        on {{ period_index('items.period') }}
-            between coalesce(eras.first_period_index, 0) and coalesce(eras.last_period_index, 1000000)
+    inner join eras on {{ in_era('items.period') }}
 )
 
 select

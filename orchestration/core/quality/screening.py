@@ -122,29 +122,36 @@ def screen(
     """Screen the ward-months of ``sources`` ((ward code, period) → what brought the figures) on the
     values in force and update the review items, in the caller's transaction."""
     reference = reference or load_reference()
-    with _workspace(con, reference, sources) as kinds:
-        return _screen_batch(con, reference, kinds, sources, now)
+    targets = _targets(reference, sources)
+    result = ScreenResult(ward_months=len(targets["ward_code"]))
+    if not result.ward_months:
+        return result
+    with _workspace(con, reference, targets) as kinds:
+        bounds = {"lo": min(targets["pi"]) - outliers.HISTORY_MONTHS, "hi": max(targets["pi"])}
+        found = _rule_findings(con, reference, kinds, bounds) + _outliers(con, reference, bounds)
+        _reconcile(con, found, result, now, sources)
+    return result
 
 
 @contextmanager
-def _workspace(con, reference: Reference, sources: dict[tuple[str, str], Source]):
-    """What every batch of a screening pass reads: the units and metrics of the reference, and
-    ``_q_values``, the values in force of the wards to screen from 24 months before the earliest
-    month to the latest, with their era and month index (a code names different units across
-    1 July 2025), ordered by month so each batch's month range reads a slice of it. Built once per
-    pass: a pass over a whole history (the demo, a backfill) would otherwise rebuild it per month."""
+def _workspace(con, reference: Reference, targets: dict[str, list]):
+    """The temporary tables a screening reads: the targets (``_q_targets``), the reference's units
+    and metrics, and ``_q_values``, the values in force of the targets' wards from 24 months before
+    the earliest target to the latest, with their era and month index (a code names different
+    units across 1 July 2025), ordered by month."""
     kinds = {code: metric.kind for code, metric in reference.metrics.items()}
+    text = ("ward_code", "period", "era", "city_code")
+    _table(con, "_q_targets", {k: np.array(v, dtype=object if k in text else np.int64)
+                               for k, v in targets.items()})  # fmt: skip
     _table(con, "_q_units", _unit_columns(reference))
     _table(con, "_q_metrics", {"metric_code": np.array(list(kinds), dtype=object),
                                "kind": np.array(list(kinds.values()), dtype=object)})  # fmt: skip
-    codes = sorted({ward for ward, _period in sources})
-    _table(con, "_q_codes", {"ward_code": np.array(codes, dtype=object)})
     try:
-        if sources:
-            indexes = [Period.parse(period).index for _ward, period in sources]
+        if targets["pi"]:
+            indexes = targets["pi"]
             first = Period.from_index(min(indexes) - outliers.HISTORY_MONTHS)
             in_force = in_force_sql(
-                "v.ward_code in (select ward_code from _q_codes) "
+                "v.ward_code in (select distinct ward_code from _q_targets) "
                 "and v.period between $first and $last"
             )
             con.execute(
@@ -167,7 +174,7 @@ def _workspace(con, reference: Reference, sources: dict[tuple[str, str], Source]
             )
         yield kinds
     finally:
-        for name in ("_q_values", "_q_units", "_q_metrics", "_q_codes"):
+        for name in ("_q_values", "_q_targets", "_q_units", "_q_metrics"):
             con.execute(f"drop table if exists {name}")
 
 
@@ -179,23 +186,6 @@ def _table(con, name: str, columns: dict[str, np.ndarray]) -> None:
         con.execute(f"create or replace temp table {name} as select * from _q_numpy")
     finally:
         con.unregister("_q_numpy")
-
-
-def _screen_batch(con, reference: Reference, kinds, sources, now) -> ScreenResult:
-    targets = _targets(reference, sources)
-    result = ScreenResult(ward_months=len(targets["ward_code"]))
-    if not result.ward_months:
-        return result
-    text = ("ward_code", "period", "era", "city_code")
-    _table(con, "_q_targets", {k: np.array(v, dtype=object if k in text else np.int64)
-                               for k, v in targets.items()})  # fmt: skip
-    try:
-        bounds = {"lo": min(targets["pi"]) - outliers.HISTORY_MONTHS, "hi": max(targets["pi"])}
-        found = _rule_findings(con, reference, kinds, bounds) + _outliers(con, reference, bounds)
-        _reconcile(con, found, result, now, sources)
-    finally:
-        con.execute("drop table if exists _q_targets")
-    return result
 
 
 RULE_INPUTS_SQL = f"""
