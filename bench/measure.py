@@ -3,7 +3,9 @@ the step's whole process tree (dbt subprocesses and report worker pools included
 
 Peak memory is the larger of two readings: the sum of the tree's resident sets sampled from
 ``/proc`` every 0.2 s (catches concurrent workers), and the exact peak of the largest single process
-(``getrusage`` of the step and of its children, reported by the step itself).
+(``getrusage`` of the step and of its children, reported by the step itself). The same samples give
+each process's own peak (``processes``: the largest, with their command lines), which is what the
+2 GiB-per-process goal of issue 17 is about.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def tree_rss(pid: int) -> int:
-    """Bytes resident in ``pid`` and all its descendants now (0 where /proc is unavailable)."""
+def tree_rss(pid: int, per_process: dict[int, list] | None = None) -> int:
+    """Bytes resident in ``pid`` and all its descendants now (0 where /proc is unavailable).
+    ``per_process`` (pid → [peak bytes, command]) is updated with each process's own peak."""
     if not os.path.isdir("/proc"):
         return 0
     children = _children_map()
@@ -48,11 +51,35 @@ def tree_rss(pid: int) -> int:
         current = todo.pop()
         try:
             with open(f"/proc/{current}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE
+                rss = int(handle.read().split()[1]) * PAGE
         except (OSError, IndexError, ValueError):
-            pass
+            rss = 0
+        total += rss
+        if per_process is not None and rss:
+            seen = per_process.get(current)
+            if seen is None:
+                per_process[current] = seen = [0, _command(current)]
+            seen[0] = max(seen[0], rss)
         todo += children.get(current, [])
     return total
+
+
+def _command(pid: int) -> str:
+    """A short name for a process: its program and first arguments (no paths to the venv)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            parts = handle.read().split(b"\0")
+    except OSError:
+        return "?"
+    words = [os.path.basename(p.decode(errors="replace")) for p in parts[:1]]
+    words += [p.decode(errors="replace") for p in parts[1:6] if p]
+    return " ".join(words)[:120]
+
+
+def top_processes(per_process: dict[int, list], count: int = 8) -> list[dict]:
+    largest = sorted(per_process.items(), key=lambda item: -item[1][0])[:count]
+    return [{"pid": pid, "peak_mib": round(peak / MIB, 1), "command": command}
+            for pid, (peak, command) in largest]  # fmt: skip
 
 
 def own_peak_bytes() -> int:
@@ -86,6 +113,7 @@ class StepRun:
     wall_seconds: float  # the whole process, interpreter start-up and imports included
     peak_mib: float
     load_before: float | None = None
+    processes: list[dict] | None = None  # the largest processes of the step, each at its peak
 
 
 class StepFailed(RuntimeError):
@@ -114,12 +142,13 @@ def run_step(
             command, env={**os.environ, **(env or {})}, stdout=log_file, stderr=subprocess.STDOUT
         )
         peak = 0
+        per_process: dict[int, list] = {}
         stop = threading.Event()
 
         def sample() -> None:
             nonlocal peak
             while not stop.is_set():
-                peak = max(peak, tree_rss(process.pid))
+                peak = max(peak, tree_rss(process.pid, per_process))
                 stop.wait(0.2)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -133,4 +162,6 @@ def run_step(
         message = result.pop("error", None) or log.read_text("utf-8", errors="replace")[-3000:]
         raise StepFailed(f"step {name} failed (exit {code}; log {log}):\n{message}", result)
     peak = max(peak, result.pop("own_peak_bytes", 0))
-    return StepRun(name, result, wall, round(peak / MIB, 1), load_before)
+    return StepRun(
+        name, result, wall, round(peak / MIB, 1), load_before, top_processes(per_process)
+    )

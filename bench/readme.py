@@ -40,8 +40,9 @@ def table(result: dict) -> str:
         f"(dbt-duckdb {m['dbt_duckdb']}), Dagster {m['dagster']}, WeasyPrint {m['weasyprint']}.",
         "",
         "| measure | size | seconds | baseline | baseline s | ratio | throughput (ours / baseline) "
-        "| peak MiB (ours / baseline) | CPU s (ours / baseline) | load at start |",
-        "|---|---|--:|---|--:|--:|---|--:|--:|--:|",
+        "| peak MiB (ours / baseline) | largest process MiB | CPU s (ours / baseline) "
+        "| load at start |",
+        "|---|---|--:|---|--:|--:|---|--:|--:|--:|--:|",
     ]
     for entry in result["measures"]:
         ratio = _num(entry["ratio"], 3)
@@ -58,13 +59,34 @@ def table(result: dict) -> str:
         peak = _num(entry["peak_mib"], 0)
         if entry["baseline_peak_mib"] is not None:
             peak += f" / {_num(entry['baseline_peak_mib'], 0)}"
+        largest = _num(entry.get("largest_process_mib"), 0)
+        if entry.get("process_goal_met") is False:
+            largest += " ⚠ (> 2 GiB)"
+        per_core = entry.get("seconds_per_document_per_core")
+        if per_core and per_core.get("ours") is not None:
+            mark = "" if entry.get("goal_met") else f" ⚠ (goal {entry['goal']:g})"
+            rate += f"; {per_core['ours']:.3f} / {_num(per_core.get('baseline'), 3)} s per document per core{mark}"
+        if entry["name"] == "demo_end_to_end" and entry.get("goal_met") is False:
+            ratio = f"⚠ (goal {entry['goal']} s)"
         cpu = _num(entry.get("cpu_seconds"), 1)
         if entry.get("baseline_cpu_seconds") is not None:
             cpu += f" / {_num(entry['baseline_cpu_seconds'], 1)}"
         lines.append(
             f"| {entry['name']} | {_size(entry['size'])} | {_num(entry['seconds'])} | "
             f"{entry['baseline'] or '–'} | {_num(entry['baseline_seconds'])} | {ratio} | {rate} | "
-            f"{peak} | {cpu} | {_num(entry.get('load_before'), 2)} |"
+            f"{peak} | {largest} | {cpu} | {_num(entry.get('load_before'), 2)} |"
+        )
+    disk = result.get("disk") or {}
+    if "warehouse" in disk:
+        lines.append("")
+        lines.append(
+            f"Disk after the monthly run, for {disk['values']:,} submitted values: "
+            + "; ".join(
+                f"{name} {disk[name]['mib']:,.1f} MiB = {disk[name]['bytes_per_value']:,.1f} "
+                f"bytes per value ({', '.join(f'{s} {m:,.1f}' for s, m in disk[name]['schemas_mib'].items())} MiB)"
+                for name in ("warehouse", "published")
+            )
+            + "."
         )
     return "\n".join(lines)
 

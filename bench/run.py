@@ -36,11 +36,19 @@ NEEDS = {
     "models_dbt_only": ("ingest",),
     "models_sql": ("models_full",),
     "models_month": ("models_full",),
-    "scorecards_serial": ("models_full",),
-    "scorecards_parallel": ("models_full",),
-    "bulletins_serial": ("models_full",),
-    "bulletins_parallel": ("models_full",),
-}
+    "disk": ("models_full",),
+    "scorecards_chromium": ("models_full",),
+    "scorecards_weasyprint": ("models_full",),
+    "bulletins_chromium": ("models_full",),
+    "bulletins_weasyprint": ("models_full",),
+    "renderer_check": ("scorecards_chromium", "scorecards_weasyprint", "bulletins_chromium",
+                       "bulletins_weasyprint"),
+}  # fmt: skip
+# Issue 17's goals in absolute terms: seconds per document per core (HTML + PDF), the largest
+# single process of any step, the demo's wall time.
+DOCUMENT_GOALS = {"scorecards": 0.1, "bulletins": 1.0}
+PROCESS_GOAL_MIB = 2048
+DEMO_GOAL_SECONDS = 180
 
 
 @dataclass
@@ -102,6 +110,11 @@ def _measure(
         "baseline_cpu_seconds": base.result.get("cpu_seconds") if base else None,
         "load_before": ours.load_before if ours else None,
         "baseline_peak_mib": base.peak_mib if base else None,
+        # the step's largest processes, each at its own peak (the 2 GiB-per-process goal)
+        "processes": ours.processes if ours else None,
+        "largest_process_mib": max((p["peak_mib"] for p in ours.processes or []), default=None)
+        if ours
+        else None,
         "flagged": bool(ratio is not None and ratio > limit),
         "limit": limit if baseline else None,
         "error": error,
@@ -143,9 +156,9 @@ def run(options: Options) -> dict:
         errors: dict[str, str] = {}
         partial: dict[str, dict] = {}  # what failed steps recorded
         names = ["generate", "ingest", "ingest_baseline", "validator", "validator_baseline",
-                 "models_full", "models_dbt_only", "models_sql", "models_month",
-                 "scorecards_serial", "scorecards_parallel",
-                 "bulletins_serial", "bulletins_parallel"]  # fmt: skip
+                 "models_full", "models_dbt_only", "models_sql", "models_month", "disk",
+                 "scorecards_chromium", "scorecards_weasyprint",
+                 "bulletins_chromium", "bulletins_weasyprint", "renderer_check"]  # fmt: skip
         demo_home = work / "demo-home"
         demo_env = {"WARDSTAT_HOME": str(demo_home), "DAGSTER_HOME": str(demo_home / "dagster")}
         # the validator loads a warehouse of its own: the pipeline's must hold the ingest's only
@@ -192,6 +205,7 @@ def run(options: Options) -> dict:
         "machine": machine.describe(),
         "total_seconds": round(time.perf_counter() - started, 1),
         "measures": measures,
+        "disk": steps["disk"].result if "disk" in steps else {"error": errors.get("disk")},
     }
     options.results.parent.mkdir(parents=True, exist_ok=True)
     options.results.write_text(
@@ -245,27 +259,39 @@ def _measures(
                  "models_job full build", steps.get("models_full"),
                  error=error("models_month"), limit=INCREMENTAL_LIMIT),
     ]  # fmt: skip
+    check = result("renderer_check", "checked", {})
     for kind, label in (("scorecards", "ward scorecards of the largest city"),
-                        ("bulletins", "the five city bulletins")):  # fmt: skip
-        serial, parallel = f"{kind}_serial", f"{kind}_parallel"
-        docs = result(parallel, "documents", result(serial, "documents"))
+                        ("bulletins", "the five city bulletins (vi)")):  # fmt: skip
+        ours, theirs = f"{kind}_chromium", f"{kind}_weasyprint"
+        docs = result(ours, "documents", result(theirs, "documents"))
         size = {"documents": docs, "formats": plan["formats"], "period": plan["last"],
                 "workers": plan["workers"]}  # fmt: skip
-        if result(parallel, "city"):
-            size["city"] = result(parallel, "city")
-        measures.append(
-            _measure(
-                kind,
-                f"{label}, {plan['workers']} worker processes",
-                size,
-                steps.get(parallel),
-                "the same, one process",
-                steps.get(serial),
-                error=error(parallel, serial),
-                unit="documents/s",
-                amount=docs,
-            )  # fmt: skip
-        )
+        if result(ours, "city"):
+            size["city"] = result(ours, "city")
+        differences = check.get(kind, {}).get("different_count")
+        entry = _measure(
+            kind,
+            f"{label}, {plan['workers']} worker processes, PDFs by headless Chromium",
+            size,
+            steps.get(ours),
+            "the same documents, PDFs by WeasyPrint (the renderer before issue 17)",
+            steps.get(theirs),
+            error=error(ours, theirs, "renderer_check")
+            or (f"{differences} documents differ from WeasyPrint's: {check[kind]['different']}"
+                if differences else None),
+            unit="documents/s",
+            amount=docs,
+        )  # fmt: skip
+        entry["content_check"] = check.get(kind)
+        per_core = {
+            side: round(run.result["seconds"] * plan["workers"] / docs, 4)
+            for side, run in (("ours", steps.get(ours)), ("baseline", steps.get(theirs)))
+            if run and docs
+        }
+        entry["seconds_per_document_per_core"] = per_core
+        entry["goal"] = DOCUMENT_GOALS[kind]
+        entry["goal_met"] = per_core.get("ours") is not None and per_core["ours"] <= entry["goal"]
+        measures.append(entry)
     # where the Dagster runs' time went (also for a run that failed)
     for measure, step_name in (("ingest", "ingest"), ("validator", "validator"),
                                ("models_full", "models_full"),
@@ -275,15 +301,20 @@ def _measures(
         if found:
             next(m for m in measures if m["name"] == measure)["breakdown"] = found
     if "demo" in steps or "demo" in errors:
-        measures.append(
-            _measure(
-                "demo_end_to_end",
-                "`wardstat demo` from an empty WARDSTAT_HOME",
-                {"wards": "the five real cities", "months": "2021-01 … last complete"},
-                steps.get("demo"),
-                error=error("demo"),
-            )  # fmt: skip
+        entry = _measure(
+            "demo_end_to_end",
+            "`wardstat demo` from an empty WARDSTAT_HOME",
+            {"wards": "the five real cities", "months": "2021-01 … last complete"},
+            steps.get("demo"),
+            error=error("demo"),
         )
+        entry["goal"] = DEMO_GOAL_SECONDS
+        entry["goal_met"] = entry["seconds"] is not None and entry["seconds"] <= DEMO_GOAL_SECONDS
+        entry["breakdown"] = result("demo", "breakdown")
+        measures.append(entry)
+    for entry in measures:  # every process of every step within 2 GiB
+        largest = entry.get("largest_process_mib")
+        entry["process_goal_met"] = None if largest is None else largest <= PROCESS_GOAL_MIB
     return measures
 
 

@@ -287,7 +287,10 @@ def _mart_rows(warehouse: Path) -> dict[str, int]:
 def _dbt_env(warehouse: Path) -> dict[str, str]:
     import os
 
-    return {**os.environ, "WARDSTAT_WAREHOUSE": str(warehouse),
+    from orchestration.core.duckdb_settings import dbt_env
+
+    # the production memory cap, threads and spill directory, as Dagster gives them to dbt
+    return {**os.environ, **dbt_env(), "WARDSTAT_WAREHOUSE": str(warehouse),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}  # fmt: skip
 
 
@@ -375,98 +378,157 @@ def _largest_city(db: Path, period: str) -> tuple[str, int]:
     return city, wards
 
 
-def _scorecards(work: Path, plan: dict, workers: int, label: str) -> dict:
+def _engine(name: str) -> None:
+    """Every PDF of this step (and of its worker processes, which inherit the environment) is
+    printed by ``name``: ``chromium`` (ours) or ``weasyprint`` (the renderer before issue 17)."""
+    import os
+
+    os.environ["WARDSTAT_PDF_ENGINE"] = name
+
+
+def _scorecards(work: Path, plan: dict, engine: str) -> dict:
     from reports import api
 
+    _engine(engine)
     db = _published()
     city, _ = _largest_city(db, plan["last"])
-    out = work / "out" / label
+    out = work / "out" / f"scorecards-{engine}"
     files, seconds = _timed(
         lambda: api.render_ward_scorecards(
-            db, plan["last"], city, "vi", plan["formats"], out_dir=out, workers=workers
+            db, plan["last"], city, "vi", plan["formats"], out_dir=out, workers=plan["workers"]
         )
     )
     documents = len({f.stem for f in files})
     return {"seconds": seconds, "documents": documents, "files": len(files), "city": city,
-            "workers": workers}  # fmt: skip
+            "workers": plan["workers"], "engine": engine, "out": str(out)}  # fmt: skip
 
 
 @step
-def scorecards_serial(work: Path, plan: dict) -> dict:
-    return _scorecards(work, plan, 1, "scorecards-serial")
+def scorecards_chromium(work: Path, plan: dict) -> dict:
+    return _scorecards(work, plan, "chromium")
 
 
 @step
-def scorecards_parallel(work: Path, plan: dict) -> dict:
-    return _scorecards(work, plan, plan["workers"], "scorecards-parallel")
+def scorecards_weasyprint(work: Path, plan: dict) -> dict:
+    return _scorecards(work, plan, "weasyprint")
 
 
-_bulletin_con = None
-
-
-def _open_bulletin_worker(db: str) -> None:
-    import duckdb
-
-    global _bulletin_con
-    _bulletin_con = duckdb.connect(db, read_only=True)
-
-
-def _render_bulletin(args: tuple[str, str, list[str], str]) -> int:
-    from reports import api
-
-    period, city, formats, out = args
-    # each city its own directory: render_city_bulletin rewrites the directory's manifest.json
-    return len(api.render_city_bulletin(_bulletin_con, period, city, "vi", formats, Path(out)))
-
-
-def _bulletins(work: Path, plan: dict, workers: int, label: str) -> dict:
-    import duckdb
-
+def _bulletins(work: Path, plan: dict, engine: str) -> dict:
+    """The five city bulletins (vi) through ``batch.render_bulletins``, ``--workers`` processes."""
     from orchestration.core.periods import Period
-    from reports.batch import cities_in_period
+    from reports import batch
 
-    db = str(_published())
-    with duckdb.connect(db, read_only=True) as con:
-        cities = cities_in_period(con, Period.parse(plan["last"]))
+    _engine(engine)
     formats = [f for f in plan["formats"] if f in ("html", "pdf")]
-    tasks = [(plan["last"], city, formats, str(work / "out" / label / city)) for city in cities]
-
-    def serial() -> int:
-        _open_bulletin_worker(db)
-        try:
-            return sum(map(_render_bulletin, tasks))
-        finally:
-            _bulletin_con.close()
-
-    def parallel() -> int:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"),
-            initializer=_open_bulletin_worker, initargs=(db,),
-        ) as pool:  # fmt: skip
-            return sum(pool.map(_render_bulletin, tasks))
-
-    files, seconds = _timed(serial if workers <= 1 else parallel)
-    return {"seconds": seconds, "documents": len(tasks), "files": files, "workers": workers}
+    out = work / "out" / f"bulletins-{engine}"
+    files, seconds = _timed(
+        lambda: batch.render_bulletins(
+            _published(), Period.parse(plan["last"]), langs=["vi"], formats=formats,
+            out_dir=out, workers=plan["workers"],
+        )
+    )  # fmt: skip
+    return {"seconds": seconds, "documents": len({f.stem for f in files}), "files": len(files),
+            "workers": plan["workers"], "engine": engine, "out": str(out)}  # fmt: skip
 
 
 @step
-def bulletins_serial(work: Path, plan: dict) -> dict:
-    return _bulletins(work, plan, 1, "bulletins-serial")
+def bulletins_chromium(work: Path, plan: dict) -> dict:
+    return _bulletins(work, plan, "chromium")
 
 
 @step
-def bulletins_parallel(work: Path, plan: dict) -> dict:
-    return _bulletins(work, plan, plan["workers"], "bulletins-parallel")
+def bulletins_weasyprint(work: Path, plan: dict) -> dict:
+    return _bulletins(work, plan, "weasyprint")
+
+
+def _pdf_words(path: Path) -> tuple[int, list[str]]:
+    """Pages and sorted words of a PDF (list bullets left out: WeasyPrint writes them as text,
+    Chromium draws them)."""
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return text.count("\f"), sorted(word for word in text.split() if word != "•")
+
+
+@step
+def renderer_check(work: Path, plan: dict) -> dict:
+    """Correctness of the new renderer against the old on the same input: every document's HTML
+    byte-identical, and its PDF the same number of pages with the same words."""
+    checked = {}
+    for kind in ("scorecards", "bulletins"):
+        ours = work / "out" / f"{kind}-chromium"
+        theirs = work / "out" / f"{kind}-weasyprint"
+        names = sorted(
+            p.relative_to(ours) for p in ours.rglob("*") if p.suffix in (".html", ".pdf")
+        )
+        different = []
+        for name in names:
+            a, b = ours / name, theirs / name
+            if not b.exists():
+                different.append(f"{name}: missing from the WeasyPrint run")
+            elif name.suffix == ".html" and a.read_bytes() != b.read_bytes():
+                different.append(f"{name}: HTML differs")
+            elif name.suffix == ".pdf" and _pdf_words(a) != _pdf_words(b):
+                pages = (_pdf_words(a)[0], _pdf_words(b)[0])
+                different.append(f"{name}: text differs (pages {pages[0]} vs {pages[1]})")
+        checked[kind] = {"files": len(names), "different": different[:20],
+                         "different_count": len(different)}  # fmt: skip
+    return {"seconds": 0.0, "checked": checked}
+
+
+def _file_mib(path: Path) -> float:
+    return round(path.stat().st_size / 2**20, 1) if path.exists() else 0.0
+
+
+def _schema_mib(db: Path) -> dict[str, float]:
+    """MiB of table data per schema: the distinct storage blocks of each table's columns."""
+    import duckdb
+
+    sizes: dict[str, float] = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        block = con.execute("select block_size from pragma_database_size()").fetchone()[0]
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables() order by all"
+        ).fetchall():
+            blocks = con.execute(
+                f"select count(distinct block_id) from pragma_storage_info('{schema}.\"{table}\"') "
+                "where block_id >= 0"
+            ).fetchone()[0]
+            sizes[schema] = sizes.get(schema, 0.0) + blocks * block / 2**20
+    return {schema: round(mib, 1) for schema, mib in sorted(sizes.items())}
+
+
+@step
+def disk(work: Path, plan: dict) -> dict:
+    """Bytes on disk per submitted value: the warehouse and the published copy after the full
+    build, with each schema's share (reads only; untimed)."""
+    import duckdb
+
+    from orchestration import paths
+
+    warehouse, published = paths.warehouse_path(), _published()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        values = con.execute("select count(*) from raw.submission_values").fetchone()[0]
+    result = {"seconds": 0.0, "values": values}
+    for name, db in (("warehouse", warehouse), ("published", published)):
+        size, schemas = db.stat().st_size, _schema_mib(db)
+        # what is in the file but in no table's columns: indexes (the ART of a primary key holds
+        # its key columns a second time), catalog, free blocks
+        other = round(size / 2**20 - sum(schemas.values()), 1)
+        result[name] = {"mib": _file_mib(db), "bytes_per_value": round(size / max(values, 1), 1),
+                        "schemas_mib": {**schemas, "indexes_and_free": other}}  # fmt: skip
+    return result
 
 
 @step
 def demo(work: Path, plan: dict) -> dict:
     """``wardstat demo`` as a user runs it: a fresh process, the real reference data, the
-    ``WARDSTAT_HOME`` the caller made empty."""
+    ``WARDSTAT_HOME`` the caller made empty. ``breakdown``: seconds of each of its steps, as the
+    command itself reports them."""
     import os
+    import re
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if k != "WARDSTAT_REFERENCE_DIR"}
@@ -474,7 +536,15 @@ def demo(work: Path, plan: dict) -> dict:
     done, seconds = _timed(lambda: subprocess.run(command, env=env, capture_output=True, text=True))
     if done.returncode != 0:
         raise SystemExit(f"wardstat demo failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
-    return {"seconds": seconds}
+    breakdown, title = {}, None
+    for line in done.stdout.splitlines():
+        step = re.search(r"\[\d+/\d+\] (.+?)\s*─*$", line)
+        if step:
+            title = step[1].strip()
+        finished = re.search(r"^✓ .*\((\d+) s\)\s*$", line)
+        if finished and title:
+            breakdown[title] = int(finished[1])
+    return {"seconds": seconds, "breakdown": breakdown}
 
 
 def main(argv: list[str]) -> int:

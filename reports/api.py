@@ -9,8 +9,8 @@ HTML is byte-identical for identical data: its only date is the data's release d
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
@@ -153,6 +153,10 @@ def render_ward_scorecard(
 
 
 _worker_con: duckdb.DuckDBPyConnection | None = None
+Progress = Callable[[int, int], None]  # (documents done, documents in all)
+# Tasks go to the workers in small batches so progress can be reported as they finish; each worker
+# keeps its connection and its browser (reports.pdf) for every batch it takes.
+BATCH_MAX = 8
 
 
 def _open_worker(db_path: str) -> None:
@@ -171,6 +175,61 @@ def _worker_render(args: tuple) -> list[str]:
     return [str(p) for p in written]
 
 
+def _worker_bulletin(args: tuple) -> list[str]:
+    period, city_code, lang, formats, out_dir = args
+    files = render_city_bulletin(
+        _worker_con, period, city_code, lang, formats, Path(out_dir) if out_dir else None
+    )
+    return [str(p) for p in files]
+
+
+def _batches(tasks: list, workers: int) -> list[list]:
+    """Contiguous batches, several per worker (so the last ones finish together), at most
+    ``BATCH_MAX`` tasks each (so progress moves)."""
+    size = max(1, min(BATCH_MAX, len(tasks) // (workers * 4) or 1))
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+
+def _in_workers(
+    db_path: Path, work, jobs: list[tuple], sizes: list[int], workers: int,
+    progress: Progress | None,
+) -> list[str]:  # fmt: skip
+    """``work(job)`` for every job, here (``workers`` 1) or in a spawned pool whose workers each
+    open the warehouse read-only once and keep it (and their browser) for every job they take;
+    ``progress(done, total)`` counts ``sizes`` (documents per job) as jobs finish."""
+    total, done = sum(sizes), 0
+    written: list[str] = []
+    if progress:
+        progress(0, total)
+    if workers <= 1:
+        _open_worker(str(db_path))
+        try:
+            for job, size in zip(jobs, sizes, strict=True):
+                written += work(job)
+                done += size
+                if progress:
+                    progress(done, total)
+        finally:
+            _worker_con.close()
+        return written
+    # spawn, not fork: a forked DuckDB or browser state is not safe to share
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"),
+        initializer=_open_worker, initargs=(str(db_path),),
+    ) as pool:  # fmt: skip
+        futures = {pool.submit(work, job): size for job, size in zip(jobs, sizes, strict=True)}
+        for future in as_completed(futures):
+            written += future.result()
+            done += futures[future]
+            if progress:
+                progress(done, total)
+    return written
+
+
+def _workers(workers: int | None, tasks: int) -> int:
+    return max(1, min(workers or os.cpu_count() or 1, tasks or 1))
+
+
 def render_scorecard_tasks(
     db_path: Path,
     period: Period,
@@ -179,30 +238,42 @@ def render_scorecard_tasks(
     workers: int | None = None,
     release: date | None = None,
     provisional: bool | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> list[Path]:
     """THE scorecard renderer for more than one ward (``render_ward_scorecards`` here and
     ``batch.render_scorecards`` for the assets and the CLI both call it): ``tasks`` are
     (ward_key, lang, target_dir); ``workers`` > 1 renders in a spawned process pool, each worker
-    opening the warehouse read-only (so nobody may hold it open for writing meanwhile)."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
-    if workers == 1:
-        _open_worker(str(db_path))
-        try:
-            written = _worker_render((str(period), tasks, formats, release, provisional))
-        finally:
-            _worker_con.close()
-    else:
-        chunks = [tasks[i::workers] for i in range(workers)]
-        # spawn, not fork: a forked DuckDB or WeasyPrint state is not safe to share
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"),
-            initializer=_open_worker, initargs=(str(db_path),),
-        ) as pool:  # fmt: skip
-            results = pool.map(
-                _worker_render,
-                [(str(period), chunk, formats, release, provisional) for chunk in chunks if chunk],
-            )
-            written = [p for chunk in results for p in chunk]
+    opening the warehouse read-only (so nobody may hold it open for writing meanwhile) and keeping
+    one browser for all its documents. ``progress(done, total)`` is called here, in the caller's
+    process, as documents are finished."""
+    workers = _workers(workers, len(tasks))
+    batches = _batches(tasks, workers)
+    jobs = [(str(period), batch, formats, release, provisional) for batch in batches]
+    written = _in_workers(
+        db_path, _worker_render, jobs, [len(b) for b in batches], workers, progress
+    )
+    return sorted(Path(p) for p in written)
+
+
+def render_bulletin_tasks(
+    db_path: Path,
+    period: Period,
+    tasks: list[tuple[str, str]],
+    formats: list[str],
+    out_dir: Path | None = None,
+    workers: int | None = 1,
+    *,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """City bulletins for ``tasks`` (city_code, lang), each through ``render_city_bulletin``; with
+    ``workers`` > 1 in a spawned pool like the scorecards, one bulletin per task, in the order
+    given (put the largest cities first: they take the longest)."""
+    jobs = [(str(period), city, lang, list(formats), str(out_dir) if out_dir else None)
+            for city, lang in tasks]  # fmt: skip
+    written = _in_workers(
+        db_path, _worker_bulletin, jobs, [1] * len(jobs), _workers(workers, len(jobs)), progress
+    )
     return sorted(Path(p) for p in written)
 
 
@@ -216,6 +287,8 @@ def render_ward_scorecards(
     workers: int | None = None,
     release: date | None = None,
     provisional: bool | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> list[Path]:
     """Every ward of a city, through ``render_scorecard_tasks``."""
     period = _period(period)
@@ -233,7 +306,7 @@ def render_ward_scorecards(
     )
     tasks = [(key, lang, str(target_dir)) for key in keys]
     paths_written = render_scorecard_tasks(
-        db_path, period, tasks, chosen, workers, release, provisional
+        db_path, period, tasks, chosen, workers, release, provisional, progress=progress
     )
     update_manifest(
         period_dir(period, out_dir), paths_written, data_version=version,

@@ -77,14 +77,29 @@ def render_bulletins(
     langs: Sequence[str] = LANGS,
     formats: Iterable[str] = api.BULLETIN_FORMATS,
     out_dir: Path | None = None,
+    *,
+    workers: int | None = 1,
+    progress: api.Progress | None = None,
 ) -> list[Path]:
+    """Bulletins of ``cities`` (default: those with data in ``period``) in ``langs``; ``workers``
+    processes (None: one per CPU), the largest city first; ``progress(done, total)`` per bulletin."""
     formats = list(formats)
-    written: list[Path] = []
+    api._formats(formats, api.BULLETIN_FORMATS)  # a bad format fails here, not in a worker
+    db_path = Path(db_path) if db_path else published_path()
     with open_published(db_path) as con:
-        for city_code in cities if cities is not None else cities_in_period(con, period):
-            for lang in langs:
-                written += api.render_city_bulletin(con, period, city_code, lang, formats, out_dir)
-    return written
+        chosen = list(cities) if cities is not None else cities_in_period(con, period)
+        size = dict(
+            con.execute(
+                "select city_code, count(*) from marts.fct_ward_scorecard where period = ? "
+                "group by city_code",
+                [str(period)],
+            ).fetchall()
+        )
+    chosen.sort(key=lambda code: -size.get(code, 0))
+    tasks = [(city_code, lang) for city_code in chosen for lang in langs]
+    return api.render_bulletin_tasks(
+        db_path, period, tasks, formats, out_dir, workers, progress=progress
+    )
 
 
 def render_scorecards(
@@ -96,6 +111,8 @@ def render_scorecards(
     out_dir: Path | None = None,
     workers: int | None = None,
     wards: Sequence[str] | None = None,
+    *,
+    progress: api.Progress | None = None,
 ) -> tuple[list[Path], int]:
     """Scorecards of every ward of ``cities`` (default: the five that report in ``period``), or of
     just ``wards`` (codes or ward keys). Returns the files written and the number of wards."""
@@ -126,7 +143,7 @@ def render_scorecards(
             for f in api.scorecard_files(Path(target), key, period, lang, chosen)
         ],
     )
-    files = api.render_scorecard_tasks(db_path, period, tasks, chosen, workers)
+    files = api.render_scorecard_tasks(db_path, period, tasks, chosen, workers, progress=progress)
     root = api.period_dir(period, out_dir)
     for city_code in by_city:
         for lang in langs:

@@ -7,6 +7,8 @@ mart's columns change only this module changes. Ward lists come back in Vietname
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,6 +17,11 @@ import duckdb
 from orchestration.core.periods import Period
 
 Row = dict[str, Any]
+# Per-connection memo of reads that many documents of one month share (``shared``): a worker that
+# renders 600 scorecards of five cities asks for each city's release date or submission status
+# once, not 600 times. Keyed weakly by the connection, so it ends with it; the reports read the
+# published copy through read-only connections, whose data cannot change while they are open.
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class MissingDataError(LookupError):
@@ -25,6 +32,16 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = N
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def shared(con: duckdb.DuckDBPyConnection, read: Callable[..., Any], *args: Any) -> Any:
+    """``read(con, *args)``, computed once per connection (see ``_SHARED``). Callers must not
+    change what it returns."""
+    memo = _SHARED.setdefault(con, {})
+    key = (read.__name__, *(str(a) for a in args))
+    if key not in memo:
+        memo[key] = read(con, *args)
+    return memo[key]
 
 
 def city(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> Row:

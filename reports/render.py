@@ -1,4 +1,4 @@
-"""Jinja2 → self-contained HTML, and HTML → A4 PDF with WeasyPrint.
+"""Jinja2 → self-contained HTML, and HTML → A4 PDF (``reports.pdf``: headless Chromium, or WeasyPrint).
 
 Autoescape is on for every template, so each data-derived string (ward names, notes) is escaped; the
 only unescaped inserts are our own stylesheet and our own SVG (built with ``markupsafe.escape``).
@@ -32,41 +32,51 @@ def environment() -> Environment:
 
 
 def _css_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    """A CSS string literal. Every character that could end the string, the rule or the
+    ``<style>`` element (quotes, backslash, ``<``, ``>``, ``&``, control characters) is written as a
+    CSS hex escape: the header's city name is data."""
+    escaped = "".join(
+        f"\\{ord(c):x} " if c in "\"\\<>&'" or ord(c) < 0x20 or ord(c) == 0x7F else c for c in text
+    )
     return f'"{escaped}"'
 
 
-def page_css(lang: str) -> str:
-    """A4 pages, running header (city, period) and "Trang x/y" / "Page x of y" footer."""
+def page_css(lang: str, city: str = "", period: str = "") -> str:
+    """A4 pages, running header (city, period) and "Trang x/y" / "Page x of y" footer.
+
+    The header's texts are written into the rule (not taken with ``string-set``, which Chromium
+    does not implement): each document has one city and one period, so both engines print the
+    same header from the same CSS."""
     labels = catalog(lang)
     return f"""
 @page {{
   size: A4; margin: 18mm 14mm 16mm 14mm; font-family: {PDF_FONT};
-  @top-left {{ content: string(city); font-family: {PDF_FONT}; font-size: 8pt; color: #52606d; }}
-  @top-right {{ content: string(period); font-family: {PDF_FONT}; font-size: 8pt; color: #52606d; }}
+  @top-left {{ content: {_css_string(city)}; font-family: {PDF_FONT}; font-size: 8pt; color: #52606d; }}
+  @top-right {{ content: {_css_string(period)}; font-family: {PDF_FONT}; font-size: 8pt; color: #52606d; }}
   @bottom-center {{
     content: {_css_string(labels["page"] + " ")} counter(page) {_css_string(labels["page.of"])}
              counter(pages);
     font-family: {PDF_FONT}; font-size: 8pt; color: #52606d;
   }}
 }}
-.running-city {{ string-set: city content(); }}
-.running-period {{ string-set: period content(); }}
 @media print {{ body {{ padding: 0; max-width: none; }} }}
 """
 
 
+@cache
+def stylesheet() -> str:
+    return (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+
+
 def render_html(template: str, context: dict) -> str:
-    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8") + page_css(context["lang"])
-    html = environment().get_template(template).render(css=Markup(css), **context)
-    return html
+    page = page_css(
+        context["lang"], context.get("city_name") or "", context.get("period_label", "")
+    )
+    return environment().get_template(template).render(css=Markup(stylesheet() + page), **context)
 
 
 def html_to_pdf(html: str, target: Path) -> Path:
-    import weasyprint  # heavy: imported only when a PDF is asked for
+    """Print ``html`` to ``target`` (written whole or not at all) with this process's printer."""
+    from reports.pdf import html_to_pdf as print_pdf  # Playwright/WeasyPrint: only when asked
 
-    from reports.files import atomic_target
-
-    with atomic_target(target) as temp:
-        weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(temp)
-    return target
+    return print_pdf(html, target)

@@ -32,8 +32,11 @@ def build_context(
 ) -> dict:
     fmt = Formatter(lang)
     card = queries.ward_scorecard(con, ward_key, period)
-    criteria = queries.criteria(con, period)
-    metrics = queries.metrics(con)
+    city_code = card["city_code"]
+    # what every ward of the city and month shares is read once per connection (a worker renders
+    # hundreds of scorecards on one)
+    criteria = queries.shared(con, queries.criteria, period)
+    metrics = queries.shared(con, queries.metrics)
     history = queries.ward_compliance_history(con, ward_key, period.shift(1 - SPARK_MONTHS), period)
     by_criterion: dict[str, dict[str, dict]] = {}
     for row in history:
@@ -94,23 +97,24 @@ def build_context(
         r for r in queries.changes(con, "ward", ward_key, period)
         if metrics.get(r["metric_code"], {}).get("group_code") == CRIME_GROUP
     ]  # fmt: skip
-    revised = {n["metric_code"] for n in queries.notes(con, ward_key, period) if n["is_revised"]}
+    notes = queries.notes(con, ward_key, period)
+    revised = {n["metric_code"] for n in notes if n["is_revised"]}
     revised |= {
         r["metric_code"]
-        for r in queries.revised_values(con, card["city_code"], period)
+        for r in queries.shared(con, queries.revised_values, city_code, period)
         if r["ward_key"] == ward_key
     }
     in_force = card["criteria_in_force"]
     met = card["criteria_met"]
     status = [
-        s for s in queries.submission_status(con, card["city_code"], period)
+        s for s in queries.shared(con, queries.submission_status, city_code, period)
         if s["ward_key"] == ward_key
     ]  # fmt: skip
     if provisional is None:
         provisional = is_provisional(con, period, status)
-    release = release or queries.release_date(con, card["city_code"], period)
+    release = release or queries.shared(con, queries.release_date, city_code, period)
     windows = provisional_sides(
-        queries.approval_windows(con, "ward", card["city_code"], period), ward_key
+        queries.shared(con, queries.approval_windows, "ward", city_code, period), ward_key
     )
     return {
         "lang": lang,
@@ -137,7 +141,7 @@ def build_context(
                 "metric": metrics.get(n["metric_code"], {}).get(f"name_{lang}", n["metric_code"]),
                 "note": n["note"],
             }
-            for n in queries.notes(con, ward_key, period)
+            for n in notes
         ],  # fmt: skip
     }
 

@@ -1,14 +1,23 @@
 """``wardstat demo``: generate the demo submissions and run them through the pipeline.
 
-The command is a list of steps (``STEPS``) run in order with progress output; later stages of the
-pipeline (dbt models, bulletins) add a ``Step`` to the list. A second run reuses the files already
-in ``$WARDSTAT_HOME/demo`` (same seed and day) and the ingest skips what it has already loaded.
+The command is a list of steps (``STEPS``) run in order, each with a progress line (``rich``): what
+it is doing, how much of it is done (files, runs, dbt nodes, documents) and for how long. What the
+steps print themselves (dbt's log, which dagster-dbt echoes to stdout) goes to
+``$WARDSTAT_HOME/demo/demo.log`` instead of the terminal; dbt's "N of M" lines drive the bar. A
+second run reuses the files already in ``$WARDSTAT_HOME/demo`` (same seed and day) and the ingest
+skips what it has already loaded.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import re
+import sys
+import threading
+import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +30,7 @@ class DemoContext:
     demo_dir: Path
     cities: list[str] | None = None  # province codes; None = all five cities
     say: Callable[[str], None] = print  # transient progress within a step
+    count: Callable[[int, int], None] = lambda done, total: None  # noqa: E731 - done of total
     files: list[Path] = field(default_factory=list)  # demo files, in the order they were received
     received: dict[str, datetime] = field(default_factory=dict)  # file name → when it "arrived"
     results: dict[str, object] = field(default_factory=dict)  # what each step produced, by step key
@@ -36,8 +46,9 @@ class Step:
 def _generate(ctx: DemoContext) -> str:
     from orchestration.demo.files import ensure_demo_files
 
+    ctx.say("tệp tỉnh × tháng / city-month files")
     files, reused = ensure_demo_files(
-        ctx.demo_dir, today=ctx.today, fresh=ctx.fresh, cities=ctx.cities
+        ctx.demo_dir, today=ctx.today, fresh=ctx.fresh, cities=ctx.cities, progress=ctx.count
     )
     ctx.files = [
         ctx.demo_dir / f.name for f in sorted(files, key=lambda f: (f.received_at, f.name))
@@ -51,8 +62,16 @@ def _generate(ctx: DemoContext) -> str:
 def _ingest(ctx: DemoContext) -> str:
     from orchestration.ingest_flow import ingest_paths
 
+    def say(message: str) -> None:
+        # ingest_paths numbers the files it receives: "[i/n] …"
+        found = re.match(r"\[(\d+)/(\d+)\] (.*)", message)
+        if found:
+            ctx.count(int(found[1]), int(found[2]))
+            message = found[3]
+        ctx.say(message)
+
     # the demo replays a history: each file is received when its manifest says it arrived
-    summary = ingest_paths(ctx.files, progress=ctx.say, received_at=ctx.received)
+    summary = ingest_paths(ctx.files, progress=say, received_at=ctx.received)
     ctx.results["ingest"] = summary
     rejected = sum(f.rows_rejected for f in summary.files)
     unreadable = sum(f.status == "unreadable" for f in summary.files)
@@ -141,8 +160,9 @@ def _reports(ctx: DemoContext) -> str:
     manifest = paths.bulletins_dir() / last / "manifest.json"
     if _reusable(ctx, "reports", fingerprint, manifest):
         return f"bản tin {last} dùng lại / reused: {manifest.parent}"
-    ctx.say(f"reports_job {last}")
-    outcome = run_month(last)
+    ctx.say(f"reports_job {last}: bản tin, phiếu điểm / bulletins, scorecards (PDF)")
+    with _count_documents(ctx, paths.bulletins_dir() / last, _documents_expected(last)):
+        outcome = run_month(last)
     ctx.results["reports"] = outcome
     _stamp(ctx, "reports").write_text(fingerprint, encoding="utf-8")
     lines = [f"{len(outcome.bulletins)} tệp bản tin / bulletin files ({last}):"]
@@ -152,6 +172,78 @@ def _reports(ctx: DemoContext) -> str:
         f"files) in {outcome.scorecard_dir}"
     )
     return "\n".join(lines)
+
+
+def _documents_expected(period: str) -> int:
+    """Bulletins (five cities × vi, en) and scorecards (every ward, vi) the month's run renders."""
+    from orchestration.core.periods import Period
+    from reports import batch
+
+    with batch.open_published() as con:
+        cities = batch.cities_in_period(con, Period.parse(period))
+        wards = con.execute(
+            "select count(*) from marts.fct_ward_scorecard where period = ? "
+            "and city_code in (select unnest(?::varchar[]))",
+            [period, cities],
+        ).fetchone()[0]
+    return len(cities) * len(batch.LANGS) + wards
+
+
+@contextmanager
+def _count_documents(ctx: DemoContext, root: Path, total: int):
+    """Count the month's PDFs as they appear (each is renamed into place whole) while the block
+    runs: the reports run in worker processes of a Dagster run, and a finished file is what a
+    reader can see."""
+    started = time.time() - 1
+    stop = threading.Event()
+
+    def finished() -> int:
+        if not root.exists():
+            return 0
+        return sum(1 for p in root.rglob("*.pdf") if p.stat().st_mtime >= started)
+
+    def watch() -> None:
+        while not stop.wait(0.5):
+            ctx.count(min(finished(), total), total)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    ctx.count(0, total)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+
+
+class _StepOutput(io.TextIOBase):
+    """Stands in for ``sys.stdout`` during a step: lines go to the demo's log file, and dbt's
+    "N of M OK …" result lines also move the progress bar (one count per dbt invocation)."""
+
+    DBT_RESULT = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
+
+    def __init__(self, log, ctx: DemoContext):
+        self.log, self.ctx, self.pending = log, ctx, ""
+        self.finished: set[int] = set()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.log.write(text)
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            if "Running with dbt=" in line:  # a new dbt invocation counts from 1 again
+                self.finished = set()
+            found = self.DBT_RESULT.search(line)
+            if found:
+                self.finished.add(int(found[1]))
+                self.ctx.count(len(self.finished), int(found[2]))
+        return len(text)
+
+    def flush(self) -> None:
+        self.log.flush()
 
 
 def _delivery(ctx: DemoContext) -> str:
@@ -216,13 +308,48 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+@contextmanager
+def _progress_line(console, ctx: DemoContext, title: str):
+    """A live line for one step: spinner, what it does now, a bar and "done/total" once the step
+    knows them, elapsed time. The step's own stdout goes to the log (``_StepOutput``)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from orchestration.terminal import markup
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console, transient=True, redirect_stdout=False,
+    )  # fmt: skip
+    task = progress.add_task(title, total=None)
+    ctx.say = lambda message: progress.update(task, description=f"{title} — {markup(message)}")
+    ctx.count = lambda done, total: progress.update(task, completed=done, total=total)
+    log_path = ctx.demo_dir / "demo.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("a", encoding="utf-8") as log, progress:
+        log.write(f"\n== {datetime.now().isoformat(timespec='seconds')} {title}\n")
+        saved, sys.stdout = sys.stdout, _StepOutput(log, ctx)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stdout = saved
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from orchestration import paths
     from orchestration.terminal import markup
 
-    console = Console(soft_wrap=True, emoji=False)  # paths must stay whole to be copied
+    # the real stdout, not whatever sys.stdout is while a step runs; paths stay whole to be copied
+    console = Console(file=sys.stdout, soft_wrap=True, emoji=False)
     ctx = DemoContext(
         today=args.today or date.today(),
         fresh=args.fresh,
@@ -232,19 +359,20 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"[bold]wardstat demo[/bold] — WARDSTAT_HOME = {markup(paths.home())}")
     for number, step in enumerate(STEPS, start=1):
         console.rule(f"[{number}/{len(STEPS)}] {step.title}")
+        started = time.perf_counter()
         try:
-            with console.status(step.title) as status:
-                ctx.say = lambda message, s=status, t=step.title: s.update(
-                    f"{t} — {markup(message)}"
-                )
+            with _progress_line(console, ctx, step.title):
                 summary = step.run(ctx)
         except Exception as error:  # noqa: BLE001 - report which step failed, then stop
             console.print(f"[red]✗ {step.title}: {markup(error)}[/red]")
+            console.print(f"  log: {markup(ctx.demo_dir / 'demo.log')}")
             return 1
-        console.print(f"[green]✓[/green] {markup(summary)}")
+        seconds = time.perf_counter() - started
+        console.print(f"[green]✓[/green] {markup(summary)} [dim]({seconds:.0f} s)[/dim]")
     console.rule("Kết quả / results")
     for label, path in (
         ("Tệp mẫu / demo files", paths.demo_dir()),
+        ("Nhật ký / log (dbt …)", paths.demo_dir() / "demo.log"),
         ("Kho dữ liệu / warehouse", paths.warehouse_path()),
         ("Lưu trữ tệp / archive", paths.archive_dir()),
         ("Bản tin / bulletins", paths.bulletins_dir()),

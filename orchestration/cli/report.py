@@ -123,8 +123,9 @@ def render_direct(period, cities, wards, langs, formats, workers) -> Outcome:
     db = batch.published_path()
     if cities:
         outcome.bulletins = batch.render_bulletins(
-            db, period, cities, langs or batch.LANGS, bulletin_formats or api.BULLETIN_FORMATS
-        )
+            db, period, cities, langs or batch.LANGS, bulletin_formats or api.BULLETIN_FORMATS,
+            workers=workers or None,
+        )  # fmt: skip
     if scorecard_formats == []:
         return outcome  # only csv/xlsx asked for: bulletins only
     sc_langs = langs or ["vi"]
@@ -160,6 +161,8 @@ def run_month(period, langs=None, formats=None, workers: int = 0) -> Outcome:
         for k, v in (("langs", langs), ("formats", scorecard_formats), ("workers", workers))
         if v
     }
+    if workers:
+        bulletin_config["workers"] = workers
     if bulletin_config:
         ops["reports__city_bulletins"] = {"config": bulletin_config}
     if scorecard_config:

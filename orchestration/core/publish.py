@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import paths
+from orchestration.core import duckdb_settings
 from orchestration.processes import pid_alive
 from orchestration.warehouse import has_table
 
@@ -166,14 +167,14 @@ def publish(
         months = False
         if by_month and target.exists():
             shutil.copyfile(target, staging)
-            con = duckdb.connect(str(staging))
+            con = duckdb.connect(str(staging), config=duckdb_settings.settings())
             con.execute(f"attach '{warehouse}' as src (read_only)")
             months = _months_since(con, _tables(con, "src"), by_month)
             if months is False:  # start again from an empty file
                 con.close()
                 staging.unlink()
         if months is False:
-            con = duckdb.connect(str(staging))
+            con = duckdb.connect(str(staging), config=duckdb_settings.settings())
             con.execute(f"attach '{warehouse}' as src (read_only)")
         try:
             version = data_version(con.cursor().execute("use src"))

@@ -15,7 +15,7 @@ import io
 import json
 import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -35,7 +35,7 @@ from orchestration.demo.model import (
 from orchestration.demo.story import STORY
 from orchestration.paths import REFERENCE_DIR
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: crime rates fit the funnel's model, unusual wards planted (outliers.py)
 MANIFEST = "manifest.json"
 VN_TIME = timezone(timedelta(hours=7))
 HEADER = ("ward_code", "period", "metric_code", "value", "note")
@@ -191,9 +191,11 @@ def write_demo_files(
     cities: Iterable[str] | None = None,
     periods: Iterable[str] | None = None,
     reference_dir: Path = REFERENCE_DIR,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[DemoFile]:
     """Write the files (and ``manifest.json``) into ``out_dir``; ``cities``/``periods`` restrict the
-    output to some province codes / months (tests), the values are the same as in the full set."""
+    output to some province codes / months (tests), the values are the same as in the full set.
+    ``progress(done, total)`` counts city-months written."""
     today = today or date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
     only_cities = set(cities) if cities is not None else None
@@ -207,20 +209,26 @@ def write_demo_files(
         if unit.spec.code not in new_codes:
             stale_codes.setdefault(unit.city_code, unit.spec.code)
     files: list[DemoFile] = []
+    eras = []
     for era_periods, units in ((old_periods, old_units), (new_periods, new_units)):
         by_city: dict[str, list] = {}
         for unit in units:
             if only_cities is None or unit.city_code in only_cities:
                 by_city.setdefault(unit.city_code, []).append(unit)
+        wanted = [p for p in era_periods if only_periods is None or str(p) in only_periods]
+        eras.append((wanted, by_city))
+    total, done = sum(len(wanted) * len(by_city) for wanted, by_city in eras), 0
+    for era_periods, by_city in eras:
         for city, city_units in sorted(by_city.items()):
             series = [ward_series(u.spec, seed=seed, last=last) for u in city_units]
             stale_code = stale_codes.get(city, next(iter(stale_codes.values())))
             for period in era_periods:
-                if only_periods is not None and str(period) not in only_periods:
-                    continue
                 files.extend(
                     _write_city_month(out_dir, city, period, series, today, seed, stale_code)
                 )
+                done += 1
+                if progress:
+                    progress(done, total)
     files.sort(key=lambda f: (f.received_at, f.name))
     manifest = {
         "generator_version": GENERATOR_VERSION,
@@ -360,6 +368,7 @@ def ensure_demo_files(
     fresh: bool = False,
     cities: Iterable[str] | None = None,
     periods: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[DemoFile], bool]:
     """The demo set in ``out_dir``: reused when its manifest says it was written for the same
     parameters and every file is still as written, else (re)generated. Returns (files, reused)."""
@@ -384,5 +393,7 @@ def ensure_demo_files(
     if manifest is not None:  # only what the generator wrote is removed
         for entry in manifest.get("files", []):
             (out_dir / entry["name"]).unlink(missing_ok=True)
-    files = write_demo_files(out_dir, today=today, seed=seed, cities=cities, periods=periods)
+    files = write_demo_files(
+        out_dir, today=today, seed=seed, cities=cities, periods=periods, progress=progress
+    )
     return files, False

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orchestration.core.periods import Period
+from orchestration.demo.outliers import crime_factor
 
 DEFAULT_SEED = 20210713  # the day the provisional criteria were issued
 OLD_FIRST = Period(2021, 1)
@@ -79,6 +80,27 @@ _TYPE_POPULATION = {  # median, spread of the starting population by unit type
 }
 
 
+# Social-order crime. The funnel plot compares wards with an additive random-effects model (Spiegelhalter
+# 2005): true rates spread NORMALLY around the city's rate, counts Poisson about them. Ordinary wards are
+# drawn to fit it: a level near 1 (× the city's rate) with a spread of 20%, mostly set by the ward's
+# quality (poor wards have more crime), plus a drift per year counted from the ward's own first month
+# (a ward created in 2025 has no 2021 history); both normals capped at ±2 s.d., so an ordinary ward is
+# not an outlier by chance of its draw. A log-normal level times quality, with trends compounded from
+# 2021, gave heavy tails: 3–7 ordinary wards per city beyond the 99.8% limits. The city-wide decline
+# runs on calendar time, so the merger changes no city's total. The unusual wards the funnel must
+# name are set apart in ``outliers.py``.
+CRIME_RATE = 0.9  # social-order crimes per 10,000 residents per month in 2021 (≈ 11 a year)
+CRIME_SPREAD = 0.20  # s.d. of the ward's level around the city's
+CRIME_DRIFT = 0.04  # s.d. of the level's change per year
+CITY_CRIME_TREND = -0.05  # log change per year, every ward
+QUALITY_MEAN, QUALITY_SD = 5 / 7, 0.16  # of Beta(5, 2), the quality's distribution
+_CAP = 2.0
+
+
+def _capped(z: float) -> float:
+    return float(np.clip(z, -_CAP, _CAP))
+
+
 @dataclass(frozen=True)
 class WardSpec:
     """A ward to simulate; ``population`` is the one in the era's first month (drawn if None)."""
@@ -105,8 +127,8 @@ class WardParams:
     quality: float
     population: float  # in the era's first month
     growth: float  # population, per year
-    crime_rate: float  # social-order crimes per 10,000 residents per month
-    crime_trend: float  # log change per year
+    crime_level: float  # the ward's social-order crime rate as a multiple of the city's (≈ 1)
+    crime_drift: float  # change of ``crime_level`` per year since the era began
     p_solved: float
     p_serious: float
     violent_rate: float
@@ -148,12 +170,13 @@ def draw_params(rng: np.random.Generator, spec: WardSpec) -> WardParams:
     drawn_population = float(np.clip(median * np.exp(spread * z[0]), 5000, 60000))
     population = spec.population if spec.population is not None else drawn_population
     bad = 1.0 - q
+    badness = (QUALITY_MEAN - q) / QUALITY_SD  # the quality as a z-score, high for poor wards
     return WardParams(
         quality=q,
         population=population,
         growth=0.012 + 0.008 * z[1],
-        crime_rate=1.1 * np.exp(0.35 * z[2]) * (0.5 + bad),
-        crime_trend=-0.05 - 0.25 * (q - 0.7) + 0.10 * z[3],
+        crime_level=1.0 + CRIME_SPREAD * _capped(0.6 * badness + 0.8 * z[2]),
+        crime_drift=CRIME_DRIFT * _capped(z[3]),
         p_solved=float(np.clip(0.80 + 0.22 * q + 0.04 * z[4], 0.5, 1.0)),
         p_serious=0.002 + 0.06 * bad**2,
         violent_rate=0.03 * bad**2,
@@ -232,7 +255,11 @@ def simulate(spec: WardSpec, *, seed: int = DEFAULT_SEED, last: Period = HORIZON
         return rng.binomial(count.astype(np.int64), np.clip(prob, 0.0, 1.0)).astype(float)
 
     crime_season = _season(month, {12: 1.15, 1: 1.2, 2: 1.25})
-    crime = pois(p.crime_rate * scale * crime_season * np.exp(p.crime_trend * years))
+    era_years = t / 12.0  # a ward's own drift starts with the ward
+    level = np.maximum(p.crime_level + p.crime_drift * era_years, 0.2)
+    if (factor := crime_factor(spec)) != 1.0:
+        level = np.full(n, factor)  # a planted ward: that many times the city's rate, throughout
+    crime = pois(CRIME_RATE * level * scale * crime_season * np.exp(CITY_CRIME_TREND * years))
     out[:, COL["crime_cases"]] = crime
     out[:, COL["crime_cases_solved"]] = binom(crime, p.p_solved)
     out[:, COL["crime_serious_cases"]] = binom(crime, p.p_serious)

@@ -206,30 +206,90 @@ def funnel_plot(
         f'<line x1="{_f(left)}" y1="{_f(y(overall))}" x2="{_f(left + inner_w)}" '
         f'y2="{_f(y(overall))}" stroke="{LINE}" stroke-width="1"/>'
     )
-    # name only the furthest-out points, and none over another: the table below lists them all
+    # name the furthest-out points (beyond 99.8% first), each where its name covers no other name
+    # and no point; one that finds no such place stays unnamed: the table below lists them all
     ranked = sorted(
         (p for p in points if p.outside),
-        key=lambda p: (-abs(p.rate - overall) * math.sqrt(max(p.population, 1.0)), p.name),
+        key=lambda p: (p.outside != "99.8", -abs(p.rate - overall) / _spread(p, overall, tau2)),
     )
-    named, placed = set(), []
-    for p in ranked:
-        px, py = x(p.population), y(p.rate)
-        if len(named) < MAX_FUNNEL_LABELS and all(
-            abs(py - qy) > 10 or abs(px - qx) > 90 for qx, qy in placed
-        ):
-            named.add(p.key)
-            placed.append((px, py))
+    labels_at = place_labels(
+        [(p.key, p.name, x(p.population), y(p.rate), p.direction == "low") for p in ranked],
+        [(x(p.population), y(p.rate)) for p in points],
+        (left, top, left + inner_w, top + inner_h),
+    )
     for p in points:
         colour = (HIGH if p.direction == "high" else LOW) if p.outside else LINE
         body.append(
-            f'<circle cx="{_f(x(p.population))}" cy="{_f(y(p.rate))}" r="3" fill="{colour}" '
-            f'fill-opacity="0.85"/>'
+            f'<circle cx="{_f(x(p.population))}" cy="{_f(y(p.rate))}" r="{_f(POINT_R)}" '
+            f'fill="{colour}" fill-opacity="0.85"/>'
         )
-        if p.key in named:  # labels near the right edge grow leftwards so they stay on the canvas
-            right_side = x(p.population) > left + inner_w * 0.7
+    for p in ranked:
+        if p.key in labels_at:
+            lx, ly, anchor = labels_at[p.key]
+            colour = HIGH if p.direction == "high" else LOW
             body.append(
-                f'<text x="{_f(x(p.population) + (-5 if right_side else 5))}" '
-                f'y="{_f(y(p.rate) - 4)}" font-size="8" fill="{colour}" '
-                f'text-anchor="{"end" if right_side else "start"}">{escape(p.name)}</text>'
+                f'<text x="{_f(lx)}" y="{_f(ly)}" font-size="{LABEL_SIZE}" fill="{colour}" '
+                f'text-anchor="{anchor}">{escape(p.name)}</text>'
             )
     return _svg(w, h, body, labels["title"])
+
+
+def _spread(p: FunnelPoint, overall: float, tau2: float) -> float:
+    return math.sqrt(overall * 10000 / max(p.population, 1.0) + tau2) or 1.0
+
+
+LABEL_SIZE = 8
+# Noto Sans is about half an em wide per letter on average; a little more, so a name never runs past
+# the box it was placed by (Vietnamese diacritics add height, not width)
+LABEL_EM = 0.56
+POINT_R = 3.0
+
+
+def label_box(x: float, y: float, anchor: str, text: str) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) a label drawn at baseline (x, y) with this anchor covers."""
+    width = LABEL_EM * LABEL_SIZE * len(text)
+    x0 = x - width if anchor == "end" else x
+    return x0, y - LABEL_SIZE * 0.8, x0 + width, y + LABEL_SIZE * 0.25
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(
+    wanted: list[tuple[str, str, float, float, bool]],
+    dots: list[tuple[float, float]],
+    bounds: tuple[float, float, float, float],
+    limit: int = MAX_FUNNEL_LABELS,
+) -> dict[str, tuple[float, float, str]]:
+    """Where to write each wanted label (key, text, its point's x and y, below it first?), most
+    important first: above or below its point (or level with it), to the right or the left, at the
+    first place inside ``bounds`` that overlaps no label already placed and no dot but its own.
+    Returns key → (x, baseline y, text-anchor); a key with no free place is left out."""
+    placed: dict[str, tuple[float, float, str]] = {}
+    boxes: list[tuple[float, float, float, float]] = []
+    for key, text, px, py, below_first in wanted:
+        if len(placed) >= limit:
+            break
+        above, below = py - 4, py + LABEL_SIZE + 2
+        rows = (below, above) if below_first else (above, below)
+        spots = [
+            (lx, ly, anchor)
+            for ly in (*rows, py + LABEL_SIZE * 0.3)
+            for lx, anchor in ((px + 5, "start"), (px - 5, "end"))
+        ]
+        for lx, ly, anchor in spots:
+            box = label_box(lx, ly, anchor, text)
+            if not (bounds[0] <= box[0] and box[2] <= bounds[2]
+                    and bounds[1] <= box[1] and box[3] <= bounds[3]):  # fmt: skip
+                continue
+            if any(_overlaps(box, other) for other in boxes) or any(
+                _overlaps(box, (dx - POINT_R, dy - POINT_R, dx + POINT_R, dy + POINT_R))
+                for dx, dy in dots
+                if (dx, dy) != (px, py)
+            ):
+                continue
+            placed[key] = (lx, ly, anchor)
+            boxes.append(box)
+            break
+    return placed

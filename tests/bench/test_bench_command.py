@@ -32,7 +32,7 @@ def test_bench_run_tiny(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WARDSTAT_", "DAGSTER_"))}
     done = subprocess.run(
         [sys.executable, "-m", "bench", "run", "--wards", "20", "--months", "3", "--skip-demo",
-         "--formats", "html", "--workers", "2", "--results", str(results), "--readme", str(readme)],
+         "--formats", "html,pdf", "--workers", "2", "--results", str(results), "--readme", str(readme)],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert results.exists(), done.stdout[-4000:] + done.stderr[-4000:]
@@ -79,9 +79,28 @@ def test_bench_run_tiny(tmp_path):
     assert "unit_test" not in dbt_only["breakdown"]["dbt"]["by_type"]  # production exclusions
     assert by_name["scorecards"]["size"]["documents"] >= 1
     assert by_name["bulletins"]["size"]["documents"] == 5  # the five cities
+    # the renderer against WeasyPrint on the same documents: same HTML, same pages and words
+    for kind in ("scorecards", "bulletins"):
+        measure = by_name[kind]
+        assert measure["content_check"]["files"] == 2 * measure["size"]["documents"]
+        assert measure["content_check"]["different_count"] == 0
+        per_core = measure["seconds_per_document_per_core"]
+        assert per_core["ours"] > 0 and per_core["baseline"] > 0
+    # every step names its largest processes at their peaks
+    for measure in data["measures"]:
+        assert measure["processes"] and measure["largest_process_mib"] > 0, measure["name"]
+    assert any("dbt" in p["command"] for p in by_name["models_full"]["processes"])
+    disk = data["disk"]
+    assert disk["values"] == data["size"]["rows"]
+    for name in ("warehouse", "published"):
+        assert disk[name]["bytes_per_value"] > 0 and "marts" in disk[name]["schemas_mib"]
+    assert (
+        "raw" in disk["warehouse"]["schemas_mib"] and "raw" not in disk["published"]["schemas_mib"]
+    )
 
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks\n\nintro\n") and text.rstrip().endswith("after")
     assert "STALE TABLE" not in text
     for name in MEASURES:
         assert f"| {name} |" in text
+    assert "bytes per value" in text

@@ -1,24 +1,71 @@
-"""``wardstat demo`` end to end on one city: files written, ingested, reused on the second run."""
+"""``wardstat demo`` end to end on one city: files written, ingested, reused on the second run;
+the bulletin's funnel plot names the wards the generator planted, and no other."""
 
 from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
 
 import duckdb
 import pytest
 
 from orchestration.cli import main
 from orchestration.cli.demo import STEPS
+from orchestration.demo.outliers import HIGH_CRIME_WARDS
+
+CITY, MONTH = "48", "2026-11"
+ARGV = ["demo", "--today", "2026-11-26", "--city", CITY]
 
 
 def test_steps_are_a_list_others_can_extend():
     assert [step.key for step in STEPS][:2] == ["generate", "ingest"]
 
 
+def test_dbt_result_lines_move_the_progress_bar_and_go_to_the_log(tmp_path):
+    """What dagster-dbt echoes of dbt's log: each invocation counts its nodes from 1 of M."""
+    from orchestration.cli.demo import DemoContext, _StepOutput
+
+    counts = []
+    ctx = DemoContext(today=None, fresh=False, demo_dir=tmp_path)
+    ctx.count = lambda done, total: counts.append((done, total))
+    log = io.StringIO()
+    out = _StepOutput(log, ctx)
+    out.write("Running with dbt=1.11.16\n1 of 3 START sql view model staging.a ... [RUN]\n")
+    out.write(
+        "2 of 3 OK created sql view model staging.b .. [\x1b[32mOK\x1b[0m in 0.1s]\n1 of 3 OK "
+    )
+    out.write("created sql view model staging.a [OK in 0.1s]\n3 of 3 PASS unique_a ... [PASS]\n")
+    out.write("Running with dbt=1.11.16\n1 of 2 ERROR creating sql table model marts.c [ERROR]\n")
+    assert counts == [(1, 3), (2, 3), (3, 3), (1, 2)]
+    assert log.getvalue().count("Running with dbt=") == 2  # every line kept for the log
+
+
+@pytest.fixture(scope="module")
+def demo_city(tmp_path_factory):
+    """One city's demo run once for the module: (WARDSTAT_HOME, what the first run printed)."""
+    home = tmp_path_factory.mktemp("demo_city") / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WARDSTAT_HOME", str(home))
+        mp.setenv("DAGSTER_HOME", str(home / "dagster"))
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert main(ARGV) == 0
+        yield home, printed.getvalue()
+
+
 @pytest.mark.slow
-def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(wardstat_home, capsys):
-    argv = ["demo", "--today", "2026-11-26", "--city", "48"]
-    assert main(argv) == 0
-    first = capsys.readouterr().out
+def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(demo_city, capsys, monkeypatch):
+    wardstat_home, first = demo_city
+    monkeypatch.setenv("WARDSTAT_HOME", str(wardstat_home))
+    monkeypatch.setenv("DAGSTER_HOME", str(wardstat_home / "dagster"))
+    argv = ARGV
     assert "đã tạo / written" in first and str(wardstat_home) in first
+    # dbt's own log goes to the demo's log file, not between the progress lines
+    assert "Running with dbt=" not in first
+    assert "Running with dbt=" in (wardstat_home / "demo" / "demo.log").read_text(encoding="utf-8")
     with duckdb.connect(str(wardstat_home / "warehouse.duckdb"), read_only=True) as con:
         files, values = con.execute(
             "select count(*), sum(rows_accepted) from raw.submission_files"
@@ -62,3 +109,25 @@ def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(wardstat_home
     assert "bản tin 2026-11 dùng lại / reused" in second
     assert (wardstat_home / "published" / "warehouse.duckdb").stat().st_mtime_ns == published_at
     assert sorted((wardstat_home / "outbox" / "2026-11").glob("*.eml")) == outbox  # none twice
+
+
+@pytest.mark.slow
+def test_the_bulletins_funnel_names_the_planted_wards_and_no_other(demo_city):
+    """The month the bulletin reports, built by the real ingest and dbt models from the generator's
+    files: the wards beyond the adjusted 99.8% limits are exactly those ``outliers.py`` planted.
+    (On the generator before them, 3–4 ordinary wards of every city were listed and none planted.)"""
+    home, _ = demo_city
+    with duckdb.connect(str(home / "published" / "warehouse.duckdb"), read_only=True) as con:
+        names = dict(
+            con.execute(
+                "select ward_code, ward_name from marts.dim_ward where city_code = ? "
+                "and ward_key like 'new-%'",
+                [CITY],
+            ).fetchall()
+        )
+    planted = {names[code] for code in HIGH_CRIME_WARDS if code in names}
+    assert len(planted) >= 1
+    page = (home / "bulletins" / MONTH / f"bulletin-{CITY}-{MONTH}-vi.html").read_text("utf-8")
+    section = re.search(r'<section class="funnel[^"]*">(.*?)</section>', page, re.S).group(1)
+    listed = {html.unescape(n) for n in re.findall(r'<tr><td class="l">([^<]+)</td>', section)}
+    assert listed == planted

@@ -63,3 +63,33 @@ def test_parallel_render_matches_serial(warehouse_file, tmp_path):
     assert [p.name for p in serial] == [p.name for p in parallel]
     assert len(serial) == 7
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(serial, parallel, strict=True))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_counts_every_document_once(warehouse_file, tmp_path, workers):
+    seen = []
+    files = api.render_ward_scorecards(
+        warehouse_file, MAY, "01", "vi", ["html"], out_dir=tmp_path, workers=workers,
+        progress=lambda done, total: seen.append((done, total)),
+    )  # fmt: skip
+    assert len(files) == 7
+    assert seen[0] == (0, 7) and seen[-1] == (7, 7)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)  # never backwards
+
+
+def test_bulletins_in_workers_match_one_process(warehouse_file, tmp_path):
+    from reports import batch
+
+    serial = batch.render_bulletins(
+        warehouse_file, MAY, ["01"], formats=["html"], out_dir=tmp_path / "s", workers=1
+    )
+    seen = []
+    parallel = batch.render_bulletins(
+        warehouse_file, MAY, ["01"], formats=["html"], out_dir=tmp_path / "p", workers=2,
+        progress=lambda done, total: seen.append((done, total)),
+    )  # fmt: skip
+    assert [p.name for p in serial] == [p.name for p in parallel] == [
+        "bulletin-01-2025-05-en.html", "bulletin-01-2025-05-vi.html",
+    ]  # fmt: skip
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(serial, parallel, strict=True))
+    assert seen[-1] == (2, 2)

@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration import warehouse
+from orchestration.core import duckdb_settings
 from orchestration.core.models import plan, stamps
 from orchestration.core.models.args import affected_range, build_args
 from orchestration.core.publish import record_month_build
@@ -57,7 +58,9 @@ def monthly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             f"incremental build of {first} … {last} (the run's months and those they feed)"
         )
         args = build_args(keys, last_available=last_available)
-    events, failure = run_dbt(dbt.cli(args, context=context))
+    with duckdb_settings.for_dbt():  # memory cap, threads, spill directory (profiles.yml)
+        invocation = dbt.cli(args, context=context)
+    events, failure = run_dbt(invocation)
     with warehouse.connect() as con:
         yield from with_table_metadata(events, context, con, (first, last) if first else None)
         if failure:
@@ -121,7 +124,9 @@ def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: 
             )
         return
     context.log.info(f"rebuilding the base models: {reason}")
-    events, failure = run_dbt(dbt.cli(build_args(), context=context))
+    with duckdb_settings.for_dbt():
+        invocation = dbt.cli(build_args(), context=context)
+    events, failure = run_dbt(invocation)
     with warehouse.connect() as con:
         yield from with_table_metadata(events, context, con)
         if failure:

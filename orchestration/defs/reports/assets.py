@@ -30,11 +30,12 @@ PARTITIONING = (
 class BulletinConfig(dg.Config):
     langs: list[str] = ["vi", "en"]
     formats: list[str] = ["html", "pdf", "csv", "xlsx"]
+    workers: int = 0  # 0 = one per CPU
 
 
 class ScorecardConfig(dg.Config):
-    # Vietnamese only by default: ~1 s of WeasyPrint per ward and language, and a month has up to
-    # 605 wards; add "en" in the launchpad (or `wardstat report --lang en`) when needed
+    # Vietnamese only by default (a month has up to 605 wards); add "en" in the launchpad (or
+    # `wardstat report --lang en`) when needed
     langs: list[str] = ["vi"]
     formats: list[str] = ["html", "pdf"]
     workers: int = 0  # 0 = one per CPU
@@ -94,8 +95,9 @@ def city_bulletins(
     written = []
     for period, cities in periods:
         written += batch.render_bulletins(
-            batch.published_path(), period, cities, config.langs, config.formats
-        )
+            batch.published_path(), period, cities, config.langs, config.formats,
+            workers=config.workers or None,
+        )  # fmt: skip
         context.log.info(f"{period}: bulletins of {', '.join(cities)}")
     return dg.MaterializeResult(
         metadata={
