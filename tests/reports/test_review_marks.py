@@ -24,12 +24,14 @@ def text(html: str) -> str:
 
 
 def heat_scores(html: str) -> dict[str, str]:
-    return dict(re.findall(r'<td class="name">([^<]+)</td><td class="score">([^<]+)</td>', html))
+    found = re.findall(r'<td class="name">([^<]+)</td><td class="score">(.*?)</td>', html)
+    return {name: text(score).strip() for name, score in found}
 
 
 def grid_cells(html: str, metric: str) -> list[str]:
+    """The cells of a metric's grid row as read (a figure's raised marks after a space)."""
     row = re.search(rf'<td class="l">{re.escape(metric)}</td>(.*?)</tr>', html, re.S).group(1)
-    return [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", row)]
+    return [text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
 
 
 def test_a_partly_approved_month_is_provisional_and_says_how_much_is_approved(con):
