@@ -26,22 +26,24 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """Connect to the warehouse, retrying with back-off while another process holds its lock.
 
-    A writing connection gets wardstat's memory cap, threads and spill directory
-    (``core.duckdb_settings``) unless ``config`` sets them: the processes that write do the heavy
-    work (ingest, the models' bookkeeping). A reader keeps DuckDB's defaults.
+    A writing connection gets wardstat's memory cap and threads (``core.duckdb_settings``, set
+    with ``SET`` once open, so a plain connection to the same file in this process still fits):
+    the processes that write do the heavy work (ingest, the models' bookkeeping). A reader keeps
+    DuckDB's defaults.
 
     DuckDB has no busy timeout (SQLite's ``busy_timeout``) to ask for instead, and a retry library
     would be a dependency for these few lines: the loop retries only the lock error."""
     target = str(path or paths.warehouse_path())
-    if not read_only:
-        from orchestration.core.duckdb_settings import settings
-
-        config = {**settings(), **(config or {})}
     deadline = time.monotonic() + wait
     delay = 0.1
     while True:
         try:
-            return duckdb.connect(target, read_only=read_only, config=config or {})
+            con = duckdb.connect(target, read_only=read_only, config=config or {})
+            if not read_only:
+                from orchestration.core import duckdb_settings
+
+                duckdb_settings.apply(con)
+            return con
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() + delay > deadline:
                 raise

@@ -1,4 +1,4 @@
-"""How much memory and how many threads DuckDB may use when wardstat writes, and where it spills.
+"""How much memory and how many threads DuckDB may use when wardstat writes.
 
 DuckDB's own default memory limit is 80 % of RAM, and it keeps what it is given as cache: a demo
 build once held 8.1 GiB and a national one 19 GiB, on a server that a city office shares with other
@@ -9,7 +9,13 @@ work. Every process that does heavy work in DuckDB therefore opens it with an ex
 - the Python connections that write the warehouse or the published copy (``warehouse.connect``
   for writing, ``core.publish``).
 
-Over the limit DuckDB spills to ``$WARDSTAT_HOME/tmp/duckdb`` instead of failing. The default limit
+Over the limit DuckDB spills to its default temporary directory, ``<database>.tmp`` beside the
+file (``$WARDSTAT_HOME/warehouse.duckdb.tmp``, or beside a publication's staging file), so spill
+stays under ``$WARDSTAT_HOME``. Both settings are applied with ``SET`` after the database opens,
+never as connection config: DuckDB shares one database instance per file and process and refuses a
+second connection whose config differs (a test or a command opening the same file plainly while
+dbt or a writer holds it), and it refuses to switch a temporary directory once a query has spilled
+to it, even to the same path, which is why wardstat leaves that one at DuckDB's default. The default limit
 is sized from the machine: a quarter of its memory, at most ``DEFAULT_CAP_MIB`` and at least
 ``FLOOR_MIB``. Why 3 GiB and not the 2 GiB per process issue 17 aims at: ``fct_rule_evaluation``
 joins the 12 M window values twice, and that join does not spill enough: it ran out of memory
@@ -24,15 +30,15 @@ marts built together under the cap ran out of memory where each alone spills.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from orchestration import paths
+import duckdb
 
 MEMORY_ENV = "WARDSTAT_DUCKDB_MEMORY_LIMIT"
 THREADS_ENV = "WARDSTAT_DUCKDB_THREADS"
-TEMP_ENV = "WARDSTAT_DUCKDB_TEMP_DIR"
 DEFAULT_CAP_MIB = 3072
 FLOOR_MIB = 512
 
@@ -59,8 +65,18 @@ def default_memory_limit(total_mib: int | None = None) -> str:
     return f"{max(FLOOR_MIB, min(DEFAULT_CAP_MIB, total_mib // 4))}MiB"
 
 
+# What DuckDB's memory_limit accepts: a size with a unit, or a share of RAM.
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib|%)", re.IGNORECASE)
+
+
 def memory_limit() -> str:
-    return (os.environ.get(MEMORY_ENV) or "").strip() or default_memory_limit()
+    configured = (os.environ.get(MEMORY_ENV) or "").strip()
+    if configured and not _SIZE.fullmatch(configured):
+        raise ValueError(
+            f"{MEMORY_ENV}={configured!r}: cần một dung lượng như 2GB, 1536MiB hoặc 25% / "
+            "must be a size such as 2GB, 1536MiB or 25%"
+        )
+    return configured or default_memory_limit()
 
 
 def threads() -> int:
@@ -74,16 +90,17 @@ def threads() -> int:
     return os.cpu_count() or 1
 
 
-def temp_directory() -> Path:
-    configured = (os.environ.get(TEMP_ENV) or "").strip()
-    return Path(configured) if configured else paths.home() / "tmp" / "duckdb"
-
-
 def settings() -> dict[str, str]:
-    """DuckDB connection config for a process that does heavy work."""
-    temp = temp_directory()
-    temp.mkdir(parents=True, exist_ok=True)
-    return {"memory_limit": memory_limit(), "threads": str(threads()), "temp_directory": str(temp)}
+    """DuckDB settings for a process that does heavy work."""
+    return {"memory_limit": memory_limit(), "threads": str(threads())}
+
+
+def apply(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Set the memory cap and threads on ``con``'s database (``SET``: the database instance's
+    global settings, shared by every connection of this process to that file)."""
+    for name, value in settings().items():
+        con.execute(f"set {name} = '{value}'")  # values validated above; SET takes no parameter
+    return con
 
 
 def dbt_env() -> dict[str, str]:
@@ -92,7 +109,6 @@ def dbt_env() -> dict[str, str]:
     return {
         MEMORY_ENV: values["memory_limit"],
         THREADS_ENV: values["threads"],
-        TEMP_ENV: values["temp_directory"],
     }
 
 
@@ -100,7 +116,7 @@ def dbt_env() -> dict[str, str]:
 def for_dbt() -> Iterator[dict[str, str]]:
     """``dbt_env()`` in this process's environment while the block runs: dagster-dbt starts dbt
     with a copy of it (``DbtCliResource.cli``). Restored afterwards, so a later change of
-    ``$WARDSTAT_HOME`` in the same process still moves the spill directory."""
+    ``$WARDSTAT_HOME`` in the same process is not masked by this one's values."""
     values = dbt_env()
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)

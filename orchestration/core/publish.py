@@ -167,14 +167,14 @@ def publish(
         months = False
         if by_month and target.exists():
             shutil.copyfile(target, staging)
-            con = duckdb.connect(str(staging), config=duckdb_settings.settings())
+            con = duckdb_settings.apply(duckdb.connect(str(staging)))
             con.execute(f"attach '{warehouse}' as src (read_only)")
             months = _months_since(con, _tables(con, "src"), by_month)
             if months is False:  # start again from an empty file
                 con.close()
                 staging.unlink()
         if months is False:
-            con = duckdb.connect(str(staging), config=duckdb_settings.settings())
+            con = duckdb_settings.apply(duckdb.connect(str(staging)))
             con.execute(f"attach '{warehouse}' as src (read_only)")
         try:
             version = data_version(con.cursor().execute("use src"))
@@ -238,7 +238,10 @@ def sweep_staging(target: Path) -> list[Path]:
         owner = path.name.split(".")[2].split("-")[0]
         if owner.isdigit() and (int(owner) == os.getpid() or pid_alive(int(owner))):
             continue
-        path.unlink(missing_ok=True)
+        if path.is_dir():  # DuckDB's spill directory (``<file>.tmp``) of a killed publication
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         removed.append(path)
     return removed
 

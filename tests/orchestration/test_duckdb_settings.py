@@ -1,6 +1,7 @@
-"""DuckDB's memory cap, threads and spill directory (orchestration/core/duckdb_settings.py): sized
-from the machine unless overridden, applied to every writing connection and to dbt through
-profiles.yml, and the spill directory is what lets a query larger than the cap finish."""
+"""DuckDB's memory cap and threads (orchestration/core/duckdb_settings.py): sized from the machine
+unless overridden, applied to every writing connection and to dbt through profiles.yml, without
+making the database refuse a plain connection from the same process; spilling beside the file is
+what lets a query larger than the cap finish."""
 
 from __future__ import annotations
 
@@ -32,24 +33,32 @@ def test_writers_get_the_settings_and_the_variables_override_them(wardstat_home,
             "select current_setting('memory_limit'), current_setting('threads'), "
             "current_setting('temp_directory')"
         ).fetchone()
+        # a plain connection to the same file in this process (a test, dbt in-process) still fits
+        with duckdb.connect(str(paths.warehouse_path())) as plain:
+            assert plain.execute("select current_setting('threads')").fetchone()[0] == 1
     assert limit == "286.1 MiB" and threads == 1  # 300 MB as DuckDB reports it
-    assert temp == str(wardstat_home / "tmp" / "duckdb")
+    assert temp == str(paths.warehouse_path()) + ".tmp"  # under $WARDSTAT_HOME
     with warehouse.connect(read_only=True) as con:  # a reader keeps DuckDB's defaults
         assert con.execute("select current_setting('threads')").fetchone()[0] == os.cpu_count()
     monkeypatch.setenv(duckdb_settings.THREADS_ENV, "many")
     with pytest.raises(ValueError, match="positive integer"):
         duckdb_settings.settings()
+    monkeypatch.setenv(duckdb_settings.THREADS_ENV, "1")
+    monkeypatch.setenv(duckdb_settings.MEMORY_ENV, "2GB'; drop table x; --")
+    with pytest.raises(ValueError, match="must be a size"):
+        duckdb_settings.settings()
 
 
-def test_the_spill_directory_lets_a_query_larger_than_the_cap_finish(tmp_path):
+def test_spilling_beside_the_file_lets_a_query_larger_than_the_cap_finish(tmp_path, monkeypatch):
     big = (
         "select count(*) from (select i, md5(i::varchar) as h from range(3000000) t(i) "
         "order by h) limit 1"
     )
-    spilling = {"memory_limit": "48MB", "threads": "1", "temp_directory": str(tmp_path / "spill")}
-    with duckdb.connect(str(tmp_path / "a.duckdb"), config=spilling) as con:
+    monkeypatch.setenv(duckdb_settings.MEMORY_ENV, "48MB")
+    monkeypatch.setenv(duckdb_settings.THREADS_ENV, "1")
+    with warehouse.connect(tmp_path / "a.duckdb") as con:
         assert con.execute(big).fetchone()[0] == 3_000_000
-    no_spill = {**spilling, "temp_directory": ""}
+    no_spill = {"memory_limit": "48MB", "threads": "1", "temp_directory": ""}
     with (
         duckdb.connect(str(tmp_path / "b.duckdb"), config=no_spill) as con,
         pytest.raises(duckdb.OutOfMemoryException),
@@ -61,7 +70,7 @@ def test_for_dbt_sets_the_variables_only_while_dbt_starts(wardstat_home, monkeyp
     monkeypatch.delenv(duckdb_settings.MEMORY_ENV, raising=False)
     with duckdb_settings.for_dbt() as values:
         assert os.environ[duckdb_settings.MEMORY_ENV] == values[duckdb_settings.MEMORY_ENV]
-        assert values[duckdb_settings.TEMP_ENV] == str(wardstat_home / "tmp" / "duckdb")
+        assert values[duckdb_settings.MEMORY_ENV] == duckdb_settings.default_memory_limit()
     assert duckdb_settings.MEMORY_ENV not in os.environ
 
 
@@ -90,4 +99,4 @@ def test_dbt_runs_under_the_settings(wardstat_home, monkeypatch):
     )
     row = json.loads(shown)[0] if isinstance(shown, str) else shown[0]
     assert row["m"] == "667.5 MiB" and int(row["t"]) == 1
-    assert row["d"] == str(wardstat_home / "tmp" / "duckdb")
+    assert row["d"] == str(paths.warehouse_path()) + ".tmp"  # spills beside the warehouse
