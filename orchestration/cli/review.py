@@ -54,7 +54,11 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     resolve.add_argument("item_id", metavar="ID", help="mã mục / item id (wardstat review)")
-    resolve.add_argument("--as", dest="outcome", metavar="confirmed|dismissed")
+    resolve.add_argument(
+        "--as", dest="outcome", metavar="confirmed|dismissed",
+        help="confirmed: số liệu đúng / the figure is right; dismissed: không phải vấn đề / not a "
+        "problem (required)",
+    )  # fmt: skip
     resolve.add_argument("--by", metavar="NAME", help="người rà soát / who reviewed it (required)")
     resolve.add_argument("--note", metavar="TEXT", help="lý do / why (required)")
     quality_io.add_rebuild_option(resolve)
