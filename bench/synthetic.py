@@ -81,6 +81,10 @@ def write_reference(target: Path, n_old: int) -> list[dict[str, str]]:
     (target / "admin_units" / "partial_split_weights.csv").write_text(
         "old_ward_code,new_ward_code,weight\n", encoding="utf-8"
     )
+    # the programme register names real wards too: a synthetic country has none registered
+    for register in (target / "programme").glob("*.csv"):
+        header = register.read_text(encoding="utf-8").splitlines()[0]
+        register.write_text(header + "\n", encoding="utf-8")
     return rows
 
 

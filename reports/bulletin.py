@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 
 from orchestration.core.periods import Period
-from reports import charts, queries
+from reports import charts, programme, queries
 from reports.cells import metric_grid, provisional_sides
 from reports.formatting import Formatter
 from reports.funnel_limits import funnel as funnel_of
@@ -69,7 +69,9 @@ def build_context(
     funnel_rows = queries.ward_changes(con, city_code, period, FUNNEL_METRIC, FUNNEL_WINDOW)
     result = funnel_of(funnel_rows)
     overall, funnel_points = result.overall, result.points
-    n_in_force = max((c["criteria_in_force"] or 0 for c in cards), default=0)
+    # "every criterion" is N/N of each ward's own set: one N, or both N when sets differ
+    full_marks = programme.marks(fmt, (c["criteria_in_force"] for c in cards))
+    set_codes = {c.get("criteria_set_code") for c in cards} - {None}
     units = _units(cards)
     funnel = {
         "svg": charts.funnel_plot(
@@ -119,7 +121,7 @@ def build_context(
             queries.criterion_shares(con, city_code, period),
             criterion_names,
             units,
-            n_in_force,
+            full_marks,
         ),
         "kpis": _kpis(
             fmt,
@@ -128,10 +130,16 @@ def build_context(
             city_changes,
             queries.city_scorecard(con, city_code, period),
             units,
-            n_in_force,
+            full_marks,
             city_windows.get("month", (False, False)),
         ),
-        "heat_title": fmt.t("sec.heatmap", n=n_in_force, units=fmt.t(units)),
+        "heat_title": fmt.t(
+            "sec.heatmap",
+            n=max((c["criteria_in_force"] or 0 for c in cards), default=0),
+            units=fmt.t(units),
+        )
+        if len(set_codes) <= 1
+        else fmt.t("sec.heatmap_sets", units=fmt.t(units)),
         "unit_column": fmt.t(units.replace("units.w", "units.W")),
         "grid": metric_grid(
             fmt,
@@ -141,7 +149,8 @@ def build_context(
             city_windows,
         ),
         "trends": _trends(con, fmt, period, city_code, metrics),
-        "heatmap": _heatmap(fmt, cards, compliance, criteria, approved),
+        "heatmap": _heatmap(fmt, cards, compliance, approved),
+        "programme": programme.bulletin_section(con, fmt, city_code, period, cards),
         "funnel": funnel,
         "quality": _quality(fmt, con, city_code, period, status, revised, metrics),
     }
@@ -162,7 +171,7 @@ def _units(cards) -> str:
 
 
 def _points(
-    fmt, cards, city_changes, metrics, status, funnel_points, shares, names, units, n
+    fmt, cards, city_changes, metrics, status, funnel_points, shares, names, units, full_marks
 ) -> list[str]:
     """At most six main points, most important to the programme first (ONS style): the units at
     N/N and who came and went; the criteria most often missed; the units one short; public-order and
@@ -171,15 +180,17 @@ def _points(
     points = []
     unit_word = fmt.t(units)
     at_full = [c for c in cards if c["is_model_ward"]]
-    text = fmt.t("points.at_22", count=len(at_full), total=len(cards), units=unit_word, n=n)
+    text = fmt.t(
+        "points.all_met", count=len(at_full), total=len(cards), units=unit_word, marks=full_marks
+    )
     newly = [c["ward_name"] for c in at_full if c["was_model_ward_prev_month"] is False]
     dropped = [
         c["ward_name"] for c in cards if not c["is_model_ward"] and c["was_model_ward_prev_month"]
     ]
     if newly:
-        text += " " + fmt.t("points.new_22", n=n, wards=_names(fmt, newly))
+        text += " " + fmt.t("points.new_all_met", marks=full_marks, wards=_names(fmt, newly))
     if dropped:
-        text += " " + fmt.t("points.dropped", n=n, wards=_names(fmt, dropped))
+        text += " " + fmt.t("points.dropped", marks=full_marks, wards=_names(fmt, dropped))
     points.append(text)
     hard = sorted(
         (s for s in shares if s["wards_not_met"]),
@@ -242,13 +253,17 @@ def _is_p(windows: dict, entity_key: str, window: str) -> bool:
     return bool(row and row["is_provisional_current"])
 
 
-def _kpis(fmt, cards, status, city_changes, city_card, units, n, provisional) -> list[dict]:
+def _kpis(fmt, cards, status, city_changes, city_card, units, full_marks, provisional) -> list[dict]:
     """The KPI tiles; ``provisional`` = (current, prior) of the city's month window."""
     total = len(cards)
-    at_full = city_card["wards_at_22"] if city_card else sum(1 for c in cards if c["is_model_ward"])
+    at_full = (
+        city_card["wards_all_met"] if city_card else sum(1 for c in cards if c["is_model_ward"])
+    )
     share = city_card["model_ward_share"] if city_card else None
     submitted = sum(1 for s in status if s["submitted"])
-    label = fmt.t("kpi.wards_at_22", Units=fmt.t(units.replace("units.w", "units.W")), n=n)
+    label = fmt.t(
+        "kpi.wards_all_met", Units=fmt.t(units.replace("units.w", "units.W")), marks=full_marks
+    )
     tiles = [
         {"label": label, "value": f"{fmt.num(at_full)}/{fmt.num(total)}", "sub": "", "signal": ""},
         {"label": fmt.t("kpi.share"), "value": fmt.pct(share, 1), "sub": "", "signal": ""},
@@ -305,9 +320,11 @@ def _trends(con, fmt, period, city_code, metrics) -> list:
     return panels
 
 
-def _heatmap(fmt, cards, compliance, criteria, approved: set[str]) -> dict:
-    """Criterion × ward grid; a score from a ward-month not yet approved is marked [p]."""
-    codes = [c["criterion_code"] for c in criteria]
+def _heatmap(fmt, cards, compliance, approved: set[str]) -> dict:
+    """Wards × the criteria judging them this month: the columns are every criterion of the sets
+    in use; a criterion outside a ward's set is "na" (blank), never "no data". A score from a
+    ward-month not yet approved is marked [p]."""
+    codes = sorted({r["criterion_code"] for r in compliance})
     cells = {(r["ward_key"], r["criterion_code"]): r for r in compliance}
     groups: list[dict] = []
     for card in cards:  # already in Vietnamese order of district, then ward
@@ -323,7 +340,7 @@ def _heatmap(fmt, cards, compliance, criteria, approved: set[str]) -> dict:
                     {
                         "status": cells[card["ward_key"], code]["status"]
                         if (card["ward_key"], code) in cells
-                        else "no_data",
+                        else "na",
                         "title": code,
                     }
                     for code in codes
@@ -335,6 +352,7 @@ def _heatmap(fmt, cards, compliance, criteria, approved: set[str]) -> dict:
         "short_codes": [c.removeprefix("TC") for c in codes],
         "groups": groups,
         "by_district": any(g["district"] for g in groups),
+        "has_na": any(c["status"] == "na" for g in groups for r in g["rows"] for c in r["cells"]),
     }
 
 

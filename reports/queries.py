@@ -102,7 +102,7 @@ def criteria(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
     return _rows(
         con,
         """
-        select c.criterion_code, c.group_code, c.criterion_name_vi as name_vi,
+        select c.criterion_code, c.criterion_name_vi as name_vi,
                c.criterion_name_en as name_en,
                r.measure, r.scale, r.comparator, r.threshold, r."window" as rule_window
         from marts.dim_criterion c
@@ -113,6 +113,111 @@ def criteria(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
         order by c.criterion_code
         """,
         [period.end] * 4,
+    )
+
+
+def criteria_sets(con: duckdb.DuckDBPyConnection) -> dict[str, Row]:
+    """Set code → the set (names, basis, N, cohorts)."""
+    return {r["set_code"]: r for r in _rows(con, "select * from marts.dim_criteria_set")}
+
+
+def set_numbers(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """(set code, criterion code) → the criterion's number in that set."""
+    return {
+        (r["set_code"], r["criterion_code"]): r["criterion_no"]
+        for r in _rows(
+            con, "select set_code, criterion_code, criterion_no from marts.dim_set_criterion"
+        )
+    }
+
+
+def ward_programme(con: duckdb.DuckDBPyConnection, ward_key: str, period: Period) -> Row | None:
+    """The ward's programme status in the month (registration, recognition, its old units')."""
+    rows = _rows(
+        con,
+        "select * from marts.fct_ward_programme_status where ward_key = ? and period = ?",
+        [ward_key, str(period)],
+    )
+    return rows[0] if rows else None
+
+
+def registration(con: duckdb.DuckDBPyConnection, ward_key: str, cohort_year: int) -> Row | None:
+    rows = _rows(
+        con,
+        "select * from marts.dim_registration where ward_key = ? and cohort_year = ?",
+        [ward_key, cohort_year],
+    )
+    return rows[0] if rows else None
+
+
+def cohort_progress(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    """The city's cohorts in the month, latest first."""
+    return _rows(
+        con,
+        """
+        select * from marts.fct_cohort_progress where city_code = ? and period = ?
+        order by cohort_year desc
+        """,
+        [city_code, str(period)],
+    )
+
+
+def programme_wards(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    """The city's wards in the programme this month (registered or recognised, or with old units
+    that were), in Vietnamese order, with the criteria they miss (code and name)."""
+    return _rows(
+        con,
+        """
+        with missing as (
+            select ward_key,
+                   list(struct_pack(code := criterion_code, name_vi := criterion_name_vi,
+                                    name_en := criterion_name_en, status := status,
+                                    reason := reason) order by criterion_no, criterion_code)
+                       as missing
+            from marts.fct_criterion_compliance
+            where period = ? and status <> 'met'
+            group by ward_key
+        )
+        select s.*, missing.missing
+        from marts.fct_ward_programme_status s
+        left join missing using (ward_key)
+        where s.city_code = ? and s.period = ?
+          and (s.programme_status <> 'not_registered' or s.predecessor_programme is not null)
+        order by s.ward_name collate vi, s.ward_key
+        """,
+        [str(period), city_code, str(period)],
+    )
+
+
+def missed_by_registered(
+    con: duckdb.DuckDBPyConnection, city_code: str, period: Period
+) -> list[Row]:
+    """Criteria registered wards of the city do not meet this month, most often missed first."""
+    return _rows(
+        con,
+        """
+        select c.criterion_code, any_value(c.criterion_name_vi) as name_vi,
+               any_value(c.criterion_name_en) as name_en,
+               count(*) filter (where c.status = 'not_met') as wards_not_met,
+               count(*) filter (where c.status = 'no_data') as wards_no_data
+        from marts.fct_ward_programme_status s
+        join marts.fct_criterion_compliance c on c.ward_key = s.ward_key and c.period = s.period
+        where s.city_code = ? and s.period = ? and s.cohort_year is not null and c.status <> 'met'
+        group by c.criterion_code
+        order by wards_not_met desc, wards_no_data desc, c.criterion_code
+        """,
+        [city_code, str(period)],
+    )
+
+
+def target_progress(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    return _rows(
+        con,
+        """
+        select * from marts.fct_city_target_progress where city_code = ? and period = ?
+        order by target_year
+        """,
+        [city_code, str(period)],
     )
 
 

@@ -1,4 +1,5 @@
-"""The ward scorecard: score X/22, one row per criterion, the reasons, the crime-count grid."""
+"""The ward scorecard: score x/N (N of the ward's criteria set), one row per criterion in the set's
+order, the reasons, the ward's place in the programme, the crime-count grid."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 import duckdb
 
 from orchestration.core.periods import Period
-from reports import charts, queries
+from reports import charts, programme, queries
 from reports.bulletin import is_provisional
 from reports.cells import (
     measure_text,
@@ -58,12 +59,18 @@ def build_context(
         }  # the mart's display columns + the wording's measure
         value, prior = now["display_value"], before["display_value"] if before else None
         change = None if value is None or prior is None else value - prior
-        target = target_text(fmt, shown)
-        value_text = measure_text(fmt, shown) + (" [b]" if now["is_estimated"] else "")
+        inspected = now.get("display_unit") == "verdict"  # judged by inspection, not by figures
+        if inspected:
+            target, change = fmt.t("insp.target"), None
+            value_text = programme.assessment_text(fmt, now)
+        else:
+            target = target_text(fmt, shown)
+            value_text = measure_text(fmt, shown) + (" [b]" if now["is_estimated"] else "")
         if now["status"] == "not_met" and now.get("shortfall") is not None:
             value_text += " — " + shortfall_text(fmt, shown)
         rows.append(
             {
+                "order": now.get("criterion_no") or 0,
                 "code": code,
                 "name": crit[f"name_{lang}"],
                 "target": target,
@@ -83,15 +90,21 @@ def build_context(
             )
             reasons.append(
                 {
+                    "order": now.get("criterion_no") or 0,
                     "code": code,
                     "name": crit[f"name_{lang}"],
                     "status": now["status"],
                     "status_label": fmt.t(f"status.{now['status']}"),
                     "text": fmt.t(
-                        f"reason.{reason}", value=measure_text(fmt, shown), target=target
+                        f"reason.{reason}",
+                        value=value_text if inspected else measure_text(fmt, shown),
+                        target=target,
+                        note=f": {now['assessment_note']}" if now.get("assessment_note") else "",
                     ),
                 }
             )
+    rows.sort(key=lambda r: (r["order"], r["code"]))  # the set's own numbering
+    reasons.sort(key=lambda r: (r["order"], r["code"]))
 
     ward_changes = [
         r for r in queries.changes(con, "ward", ward_key, period)
@@ -131,8 +144,9 @@ def build_context(
         "approval": _approval(fmt, status),
         "score": f"{met}/{in_force}",
         "is_model": bool(card["is_model_ward"]),
-        "vs_month": _score_change(fmt, met, card["score_prev_month"]),
-        "vs_year": _score_change(fmt, met, card["score_prev_year"]),
+        "vs_month": fmt.t("score.vs_month", change=programme.score_change(fmt, card, "month")),
+        "vs_year": fmt.t("score.vs_year", change=programme.score_change(fmt, card, "year")),
+        "programme": programme.scorecard_box(con, fmt, ward_key, period, card),
         "criteria": rows,
         "reasons": reasons,
         "crime_grid": metric_grid(fmt, ward_changes, metrics, revised, windows),
@@ -153,10 +167,6 @@ def _approval(fmt: Formatter, status: list[dict]) -> str:
         return fmt.t("score.not_approved")
     at = row.get("approved_at")
     return fmt.t("score.approved", by=row.get("approved_by") or "", day=fmt.day(at) if at else "")
-
-
-def _score_change(fmt: Formatter, now: int, before: int | None) -> str:
-    return fmt.t("na") if before is None else fmt.signed(now - before)
 
 
 def _change_text(fmt: Formatter, row: dict, change: float | None) -> str:

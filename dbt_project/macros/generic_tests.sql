@@ -51,3 +51,28 @@ from {{ model }}
 group by {{ group_by }}
 having abs(sum({{ weight_column }}) - 1) > 1e-9
 {% endtest %}
+
+{# Two criteria sets that judge a common cohort on a common day: the same ward-month would be judged
+   twice. One row per such pair (Python refuses the same data first: core/reference_checks.py). #}
+{% test criteria_sets_do_not_overlap(model) %}
+select a.set_code as set_code, b.set_code as other_set_code
+from {{ model }} as a
+inner join {{ model }} as b
+    on a.set_code < b.set_code
+    and a.first_cohort <= coalesce(b.last_cohort, 9999)
+    and b.first_cohort <= coalesce(a.last_cohort, 9999)
+    and a.effective_from <= coalesce(b.effective_to, date '9999-12-31')
+    and b.effective_from <= coalesce(a.effective_to, date '9999-12-31')
+{% endtest %}
+
+{# A set lists as many criteria (set_criteria) and groups (criterion_groups) as it declares. #}
+{% test set_counts_match_their_declaration(model) %}
+with sets as (select * from {{ ref('criteria_sets') }}),
+members as (select set_code, count(*) as n from {{ model }} group by set_code),
+groups as (select set_code, count(*) as n from {{ ref('criterion_groups') }} group by set_code)
+select sets.set_code, sets.n_criteria, members.n as criteria_listed, sets.n_groups, groups.n as groups_listed
+from sets
+left join members using (set_code)
+left join groups using (set_code)
+where coalesce(members.n, 0) <> sets.n_criteria or coalesce(groups.n, 0) <> sets.n_groups
+{% endtest %}

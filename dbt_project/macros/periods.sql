@@ -89,3 +89,8 @@
     {{ period_index(period_column) }}
         between coalesce({{ eras }}.first_period_index, 0) and coalesce({{ eras }}.last_period_index, 1000000)
 {%- endmacro %}
+
+{# The statistical month (as period_index) a calendar day falls in: from the 15th, the next month. #}
+{% macro date_period_index(day) -%}
+    (year({{ day }}) * 12 + month({{ day }}) - 1 + case when day({{ day }}) >= 15 then 1 else 0 end)
+{%- endmacro %}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
 import sys
 import threading
@@ -50,13 +51,52 @@ def _generate(ctx: DemoContext) -> str:
     files, reused = ensure_demo_files(
         ctx.demo_dir, today=ctx.today, fresh=ctx.fresh, cities=ctx.cities, progress=ctx.count
     )
-    ctx.files = [
-        ctx.demo_dir / f.name for f in sorted(files, key=lambda f: (f.received_at, f.name))
-    ]
     ctx.received = {f.name: datetime.fromisoformat(f.received_at) for f in files}
+    ctx.received.update(_programme(ctx))
+    ctx.files = [
+        ctx.demo_dir / name for name in sorted(ctx.received, key=lambda n: (ctx.received[n], n))
+    ]
     ctx.results["generate"] = files
     how = "dùng lại / reused" if reused else "đã tạo / written"
-    return f"{len(files)} tệp {how} in {ctx.demo_dir}"
+    extra = len(ctx.received) - len(files)
+    return (
+        f"{len(files)} tệp {how} in {ctx.demo_dir}; {extra} tệp đánh giá và bổ sung / "
+        f"assessment and supplementary files; sổ chương trình / programme register: "
+        f"{ctx.demo_dir / 'reference'}"
+    )
+
+
+def _programme(ctx: DemoContext) -> dict[str, datetime]:
+    """The demo's programme story (orchestration/demo/programme.py): its register in a copy of the
+    reference data that the rest of this run builds with, and its assessment files."""
+    import os
+
+    from orchestration import paths
+    from orchestration.demo.programme import write_programme_files, write_reference
+
+    reference = ctx.demo_dir / "reference"
+    register = write_reference(reference, paths.reference_dir(), ctx.cities)
+    # run() puts the previous value back at the end
+    os.environ["WARDSTAT_REFERENCE_DIR"] = demo_reference_env(reference)
+    return write_programme_files(ctx.demo_dir, register, ctx.today)
+
+
+def demo_reference_env(reference: Path) -> str:
+    """``WARDSTAT_REFERENCE_DIR`` for the demo's reference copy: a link in dbt's own target folder,
+    relative to dbt_project/ as dbt requires. Not the copy's own relative path: dbt writes a run
+    copy of each seed under <target>/run/<project>/<seed path>, and a path climbing out of the
+    checkout (../../tmp/…) would put those copies into the checkout itself."""
+    import hashlib
+
+    from orchestration import paths
+
+    name = "reference-" + hashlib.sha256(str(reference.resolve()).encode()).hexdigest()[:12]
+    link = paths.DBT_PROJECT_DIR / "target" / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not (link.is_symlink() and link.resolve() == reference.resolve()):
+        link.unlink(missing_ok=True)
+        link.symlink_to(reference.resolve(), target_is_directory=True)
+    return os.path.relpath(link, paths.DBT_PROJECT_DIR)
 
 
 def _ingest(ctx: DemoContext) -> str:
@@ -357,6 +397,20 @@ def run(args: argparse.Namespace) -> int:
         cities=args.city,
     )
     console.print(f"[bold]wardstat demo[/bold] — WARDSTAT_HOME = {markup(paths.home())}")
+    saved_reference = os.environ.get("WARDSTAT_REFERENCE_DIR")
+    try:
+        return _run_steps(console, ctx)
+    finally:  # the demo's reference copy is for this run only
+        if saved_reference is None:
+            os.environ.pop("WARDSTAT_REFERENCE_DIR", None)
+        else:
+            os.environ["WARDSTAT_REFERENCE_DIR"] = saved_reference
+
+
+def _run_steps(console, ctx: DemoContext) -> int:
+    from orchestration import paths
+    from orchestration.terminal import markup
+
     for number, step in enumerate(STEPS, start=1):
         console.rule(f"[{number}/{len(STEPS)}] {step.title}")
         started = time.perf_counter()
@@ -378,7 +432,14 @@ def run(args: argparse.Namespace) -> int:
         ("Bản tin / bulletins", paths.bulletins_dir()),
         ("Bản công bố / published", paths.published_dir() / "warehouse.duckdb"),
         ("Hộp thư đi / outbox", paths.home() / "outbox"),
+        ("Dữ liệu tham chiếu của demo / the demo's reference data", paths.demo_dir() / "reference"),
     ):
         mark = "" if path.exists() else " [dim](chưa có / not yet)[/dim]"
         console.print(f"  {label}: {markup(path)}{mark}")
+    reference = demo_reference_env(paths.demo_dir() / "reference")
+    console.print(
+        "  Dựng lại mô hình của demo (wardstat ui, models_job) với sổ chương trình của nó / to "
+        f"rebuild the demo's models with its programme register: export WARDSTAT_REFERENCE_DIR="
+        f"{markup(reference)}"
+    )
     return 0

@@ -58,6 +58,7 @@ class Reference:
     metrics: dict[str, Metric]
     wards: dict[str, tuple[Ward, ...]]  # one code may name an old and a new ward
     rules: tuple[ConsistencyRule, ...] = ()  # catalog/consistency_rules.csv
+    directory: Path | None = None  # where it was read from (the criteria catalog is beside it)
 
     def metric(self, code: str) -> Metric | None:
         return self.metrics.get(code)
@@ -144,4 +145,5 @@ def _load_reference(reference_dir: Path) -> Reference:
         metrics=metrics,
         wards=read_wards(reference_dir),
         rules=read_rules(reference_dir, set(metrics)),
+        directory=reference_dir,
     )

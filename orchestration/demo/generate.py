@@ -62,7 +62,7 @@ def _missing_months(spec: WardSpec, n: int, seed: int) -> np.ndarray:
     month = (first.month - 1 + np.arange(n)) % 12 + 1
     missing &= month != 1
     missing[0] = False
-    if spec.era == "old" and spec.code in STORY.protected_wards:
+    if spec.code in STORY.protected_wards:
         missing[:] = False
     for code, label in STORY.missing_ward_months:
         if spec.era == "old" and spec.code == code:
@@ -71,7 +71,7 @@ def _missing_months(spec: WardSpec, n: int, seed: int) -> np.ndarray:
 
 
 def ward_series(spec: WardSpec, *, seed: int = DEFAULT_SEED, last: Period = HORIZON) -> WardSeries:
-    values = apply_story(spec, simulate(spec, seed=seed, last=last))
+    values = apply_story(spec, simulate(spec, seed=seed, last=last), seed=seed)
     missing = _missing_months(spec, len(values), seed)
     values = report_stocks(values, ERA_FIRST[spec.era], resend=np.roll(missing, 1))
     values[missing] = np.nan

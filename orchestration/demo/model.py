@@ -68,7 +68,11 @@ STOCK_METRICS = (
     "equipment_ratio_pct",
     "population",
 )
-METRICS = FLOW_METRICS + SURVEY_METRICS + STOCK_METRICS
+# Flows the catalog added later (2024 criteria set), drawn from a stream of their own so adding them
+# changed no other figure; reported from statistical year 2024.
+LATER_FLOWS = ("attitude_complaints",)
+LATER_FROM = Period(2024, 1)
+METRICS = FLOW_METRICS + SURVEY_METRICS + STOCK_METRICS + LATER_FLOWS
 COL = {code: i for i, code in enumerate(METRICS)}
 # Written with one decimal; everything else is a whole number.
 DECIMAL_METRICS = frozenset({"fire_damage_mvnd", "vneid_activated_pct"})
@@ -334,6 +338,11 @@ def simulate(spec: WardSpec, *, seed: int = DEFAULT_SEED, last: Period = HORIZON
     out[:, COL["hq_area_m2"]] = hq
     out[:, COL["equipment_ratio_pct"]] = np.minimum(p.equipment_pct + 2 * year_no, 150)
     out[:, COL["population"]] = pop
+    # Complaint letters about officers' attitude: rare, a little less rare in weaker wards.
+    later = np.random.default_rng([seed, _ERA_NO[spec.era], _key(spec.code), 7])
+    attitude = later.poisson(0.015 * (1.5 - p.quality), n).astype(float)
+    attitude[first.index + t < LATER_FROM.index] = np.nan
+    out[:, COL["attitude_complaints"]] = attitude
     return out
 
 

@@ -184,3 +184,29 @@ def test_effective_dates_make_a_transfer_of_command_a_row():
     default = recipients.for_ward("ward_commander", "48", "20194", date(2026, 7, 1))
     assert [r.address for r in default] == ["truong-ca.20194@example.invalid"]
     assert all(r.address.endswith("@example.invalid") for r in before + after + default)
+
+
+def test_a_change_of_criteria_set_is_not_an_alert(tmp_path):
+    """A ward at 22/22 that a new set (its new cohort's, or the 2024 set from a new statistical
+    year) judges 19/20 has not turned for the worse: only a drop under the same set alerts."""
+    import duckdb
+
+    from orchestration.core.delivery.alerts import _drops
+    from orchestration.core.periods import Period
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute(
+        """
+        create schema marts;
+        create table marts.fct_ward_scorecard as select * from (values
+          ('old-1', '1', 'Phường Một', '01', 'Hà Nội', '2023-12', 'set2021', 22, 22, true, null, null),
+          ('old-1', '1', 'Phường Một', '01', 'Hà Nội', '2024-01', 'set2021', 21, 22, false, 'a', 'a'),
+          ('old-2', '2', 'Phường Hai', '01', 'Hà Nội', '2023-12', 'set2021', 22, 22, true, null, null),
+          ('old-2', '2', 'Phường Hai', '01', 'Hà Nội', '2024-01', 'set2024', 19, 20, false, 'b', 'b')
+        ) as t(ward_key, ward_code, ward_name, city_code, city_name, period, criteria_set_code,
+               criteria_met, criteria_in_force, is_model_ward, not_met_criteria_vi,
+               not_met_criteria_en)
+        """
+    )
+    drops = _drops(con, Period(2024, 1), None)
+    assert [d["ward_key"] for d in drops] == ["old-1"]

@@ -25,10 +25,15 @@ _COMPARE = {
 }
 
 
-def read_rules() -> list[dict[str, str]]:
-    path = REFERENCE_DIR / "catalog" / "criterion_rules.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
+def _read(name: str) -> list[dict[str, str]]:
+    with (REFERENCE_DIR / "catalog" / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def read_rules(set_code: str = "set2021") -> list[dict[str, str]]:
+    """The rules of the criteria in ``set_code`` (the 2021 set judged the story's 2022)."""
+    members = {r["criterion_code"] for r in _read("set_criteria.csv") if r["set_code"] == set_code}
+    return [r for r in _read("criterion_rules.csv") if r["criterion_code"] in members]
 
 
 def _months(window: str, period: Period) -> list[Period]:

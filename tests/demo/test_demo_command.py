@@ -14,6 +14,7 @@ import pytest
 from orchestration.cli import main
 from orchestration.cli.demo import STEPS
 from orchestration.demo.outliers import HIGH_CRIME_WARDS
+from orchestration.paths import REFERENCE_DIR
 
 CITY, MONTH = "48", "2026-11"
 ARGV = ["demo", "--today", "2026-11-26", "--city", CITY]
@@ -101,6 +102,33 @@ def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(demo_city, ca
     assert sum("ward_scorecard_48" in p.name for p in outbox) >= 2 * len(
         list((month / "scorecards" / "48").glob("*-vi.pdf"))
     )  # the commander and the city's planners
+
+    # the programme story (orchestration/demo/programme.py) in the published marts: Hải Châu's
+    # new unit is registered for 2026 and misses its headquarters (criterion 6 of the 2024 set;
+    # its year-on-year criteria lack the former Quảng Nam commune it took part of, not generated
+    # for one city)
+    with duckdb.connect(
+        str(wardstat_home / "published" / "warehouse.duckdb"), read_only=True
+    ) as con:
+        hai_chau = con.execute(
+            "select programme_status, cohort_year, criteria_set_code, criteria_in_force, "
+            "not_met_criterion_codes from marts.fct_ward_programme_status "
+            "where ward_key = 'new-20242' and period = '2026-11'"
+        ).fetchone()
+        cohorts = con.execute(
+            "select cohort_year, wards_registered, wards_recognised from marts.fct_cohort_progress "
+            "where city_code = '48' and period in ('2025-06', '2026-11') order by period, cohort_year"
+        ).fetchall()
+        inspected = con.execute(
+            "select count(*) from marts.fct_assessment_record where city_code = '48'"
+        ).fetchone()[0]
+    assert hai_chau == ("registered", 2026, "set2024", 20, ["TC25"])
+    assert [c for c, _n, _r in cohorts] == [2021, 2023, 2024, 2025, 2026]
+    assert {c: r for c, _n, r in cohorts}[2023] > 0  # a third of the 2023 cohort recognised
+    assert inspected > 10
+    html = (month / "bulletin-48-2026-11-vi.html").read_text(encoding="utf-8")
+    assert "Chương trình: khóa đăng ký, công nhận, mục tiêu" in html and "Phường Hải Châu" in html
+    assert not (wardstat_home / "demo" / "reference").samefile(REFERENCE_DIR)
 
     assert main(argv) == 0
     second = capsys.readouterr().out

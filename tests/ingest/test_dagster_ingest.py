@@ -104,3 +104,42 @@ def test_sensor_archives_inbox_files_and_requests_each_partition_once(home, vali
             skipped = inbox_sensor(dg.build_sensor_context(instance=instance))
             assert isinstance(skipped, dg.SkipReason)
     assert list(paths.inbox_dir().iterdir()) == []
+
+
+def test_assessment_files_load_through_the_same_ingest_with_their_history(home, tmp_path):
+    """An assessment file goes in like a submission (archive, ledger, one run per month range)
+    into raw.assessment_records; a later file correcting a verdict adds a version, the first stays."""
+    from orchestration.defs.ingest.assets import ASSESSMENTS
+
+    header = "Mã phường,Mã tiêu chí,Hình thức,Ngày,Kết quả,Đoàn kiểm tra,Ghi chú"
+    first = tmp_path / "danh_gia_1.csv"
+    first.write_text(
+        f"{header}\n{WARD},TC23,tự đánh giá,05/11/2024,đạt,,\n"
+        f"{WARD},TC23,kiểm tra,20/11/2024,chưa đạt,Đoàn V05,trụ sở\n"
+        f"{WARD},TC05,kiểm tra,20/11/2024,đạt,Đoàn V05,\n",
+        encoding="utf-8",
+    )
+    summary = ingest_flow.ingest_paths([first])
+    assert [(r.first, r.last, r.success) for r in summary.runs] == [("2024-11", "2024-12", True)]
+    (file,) = summary.files
+    assert (file.status, file.rows_accepted, file.rows_rejected) == ("partially_rejected", 2, 1)
+    assert file.reasons == {"not_assessed_criterion": 1}
+    assert summary.exit_code == 1
+    assert query("select file_kind from raw.submission_files") == [("assessments",)]
+    assert runner.get_instance().get_materialized_partitions(ASSESSMENTS) >= {"2024-11", "2024-12"}
+
+    correction = tmp_path / "danh_gia_2.csv"
+    correction.write_text(
+        f"{header}\n{WARD},TC23,kiểm tra,20/11/2024,đạt,Đoàn V05,đã khắc phục\n", encoding="utf-8"
+    )
+    assert ingest_flow.ingest_paths([correction]).exit_code == 0
+    versions = query(
+        "select r.verdict, r.note, f.original_name from raw.assessment_records r "
+        "join raw.submission_files f using (file_sha256) "
+        "where r.assessment_kind = 'inspection' order by r.load_seq"
+    )
+    assert versions == [
+        ("not_met", "trụ sở", "danh_gia_1.csv"),
+        ("met", "đã khắc phục", "danh_gia_2.csv"),
+    ]
+    assert query("select count(*) from raw.submission_values") == [(0,)]

@@ -5,11 +5,20 @@ Wards (real codes from the crosswalk):
   new 27007, equal shares by default). They report every month 2024-01 … 2025-06; the new wards
   27004 and 27007 report 2025-07 … 2025-12. old 00019 (Hà Nội) reports 2025-01 and 2025-03 only.
 Deviations from the all-met base are in ``_values`` so the tests can reason about them.
+
+The programme (``FIXTURE_REGISTER``, appended to a copy of sources/reference by
+``write_reference``; ``ASSESSMENTS`` go into raw.assessment_records): old 26974 and old 27004 are
+registered in cohort 2024 (judged by the 2024 set, x/20); old 27007 is registered in cohort 2023
+(the 2021 set, x/22, through 2024) and again in cohort 2025 (the 2024 set from 2025-01); 26974 is inspected (met) in 2024-03 and
+again in 2025-03, recognised for 2024 by a decision of 2025-02-20, and gets a complaint about an
+officer's attitude in 2025-05 (recognised but now short); 27004 is inspected (not met) in 2024-04,
+which expires after 2025-03, and self-assesses in 2025-01 (awaiting inspection from 2025-04); new
+27004 is registered in cohort 2026. Old 00019 is a 2021 pilot in the shipped register (2021 set).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 
@@ -37,6 +46,12 @@ create table if not exists raw.submission_rejections (
   file_sha256 varchar, original_name varchar, line_no integer, column_name varchar,
   ward_code varchar, period varchar, metric_code varchar, raw_value varchar, raw_line varchar,
   reason varchar, message varchar, rejected_at timestamp
+);
+create table if not exists raw.assessment_records (
+  load_seq bigint, file_sha256 varchar, line_no integer, ward_code varchar, period varchar,
+  criterion_code varchar, assessment_kind varchar, assessed_on date, verdict varchar,
+  team varchar, note varchar, received_at timestamp, loaded_at timestamp,
+  primary key (file_sha256, ward_code, criterion_code, assessment_kind, assessed_on)
 );
 """
 
@@ -97,6 +112,8 @@ def _values(ward: str, period: Period) -> dict[str, float] | None:
         return values
     if ward == "26974":
         values["vneid_activated_pct"] = 90
+        if str(period) == "2025-05":
+            values["attitude_complaints"] = 1  # TC24 (2024 set) not met from 2025-05 on
         if y == 2025:
             # nothing to solve: TC05 met by when_denominator_zero
             values["crime_cases"] = 0
@@ -132,6 +149,40 @@ def rows() -> list[tuple]:
                 values["crime_cases_solved"] = 5
             out += [(ward, str(period), m, float(v)) for m, v in values.items()]
     return out
+
+
+# (ward_code, criterion, kind, assessed_on, verdict, team, note), loaded in one file
+ASSESSMENTS = [
+    ("26974", "TC23", "inspection", "2024-03-05", "met", "Đoàn kiểm tra V05", None),
+    ("26974", "TC23", "inspection", "2025-02-25", "met", "Đoàn kiểm tra V05", "tái kiểm tra"),
+    ("27004", "TC23", "inspection", "2024-04-10", "not_met", "Đoàn kiểm tra V05", "chưa đạt"),
+    ("27004", "TC23", "self", "2025-01-10", "met", "Công an phường", None),
+]
+FIXTURE_REGISTER = {
+    "programme/registrations.csv": [
+        "26974,,2024-02-01,2024,2024,Công an Thành phố Hồ Chí Minh,test fixture,",
+        "27004,,2024-02-01,2024,2025,Công an Thành phố Hồ Chí Minh,test fixture,",
+        "27004,,2025-09-01,2026,2026,Công an Thành phố Hồ Chí Minh,test fixture,new unit",
+        "27007,,2023-06-01,2023,2023,Công an Thành phố Hồ Chí Minh,test fixture,",
+        "27007,,2025-01-05,2025,2025,Công an Thành phố Hồ Chí Minh,test fixture,again",
+    ],
+    "programme/recognition_decisions.csv": [
+        "T-1,2025-02-20,2024,Bộ trưởng Bộ Công an,test fixture,"
+    ],
+    "programme/recognised_wards.csv": ["T-1,26974,"],
+}
+
+
+def write_reference(target) -> None:
+    """A copy of sources/reference with the fixture's programme register appended."""
+    import shutil
+
+    from orchestration.paths import REFERENCE_DIR
+
+    shutil.copytree(REFERENCE_DIR, target)
+    for name, lines in FIXTURE_REGISTER.items():
+        with (target / name).open("a", encoding="utf-8") as handle:
+            handle.writelines(line + "\n" for line in lines)
 
 
 def write_raw(path, extra_rows: list[tuple] | None = None) -> None:
@@ -171,6 +222,32 @@ def write_raw(path, extra_rows: list[tuple] | None = None) -> None:
         con.executemany(
             "insert into raw.submission_values values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [v + (v[-1],) for v in values],
+        )
+        load_seq += 1
+        received = datetime(2025, 3, 1)
+        con.executemany(
+            "insert into raw.assessment_records values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    load_seq,
+                    f"{load_seq:064x}",
+                    line_no,
+                    ward,
+                    str(Period.containing(day)),
+                    criterion,
+                    kind,
+                    day,
+                    verdict,
+                    team,
+                    note,
+                    received,
+                    received,
+                )
+                for line_no, (ward, criterion, kind, on, verdict, team, note) in enumerate(
+                    ASSESSMENTS, start=2
+                )
+                for day in [date.fromisoformat(on)]
+            ],
         )
     finally:
         con.close()

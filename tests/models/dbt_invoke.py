@@ -11,7 +11,24 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from orchestration.paths import DBT_PROJECT_DIR, REFERENCE_DIR
+from orchestration.paths import DBT_PROJECT_DIR
+
+_FIXTURE_REFERENCE: Path | None = None
+
+
+def fixture_reference() -> Path:
+    """sources/reference with the fixture's programme register (dbt_fixture_data), made once per
+    process: every build of the fixture warehouse reads the same reference data."""
+    global _FIXTURE_REFERENCE
+    if _FIXTURE_REFERENCE is None:
+        import tempfile
+
+        from dbt_fixture_data import write_reference
+
+        target = Path(tempfile.mkdtemp(prefix="wardstat-fixture-reference-")) / "reference"
+        write_reference(target)
+        _FIXTURE_REFERENCE = target
+    return _FIXTURE_REFERENCE
 
 
 @contextmanager
@@ -29,10 +46,10 @@ def _env(values: dict[str, str]):
 
 
 class DbtProject:
-    def __init__(self, warehouse: Path, work_dir: Path, reference_dir: Path = REFERENCE_DIR):
+    def __init__(self, warehouse: Path, work_dir: Path, reference_dir: Path | None = None):
         self.warehouse = Path(warehouse)
         self.work_dir = Path(work_dir)
-        self.reference_dir = Path(reference_dir)
+        self.reference_dir = Path(reference_dir) if reference_dir else fixture_reference()
         self._manifest = None
 
     @property

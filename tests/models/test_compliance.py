@@ -21,13 +21,14 @@ def test_a_ward_meeting_everything_is_a_model_ward(query):
     [card] = query(
         "select * from marts.fct_ward_scorecard where ward_key = 'old-26974' and period = '2025-03'"
     )
-    assert card["criteria_in_force"] == 22
-    assert card["criteria_met"] == 22
+    # registered in cohort 2024: the 2024 set, 20 criteria, one of them (TC23) met by inspection
+    assert (card["criteria_set_code"], card["criteria_in_force"]) == ("set2024", 20)
+    assert card["criteria_met"] == 20
     assert card["is_model_ward"] is True
     assert card["not_met_criterion_codes"] == []
-    assert card["score_prev_month"] == 22
+    assert (card["score_prev_month"], card["criteria_in_force_prev_month"]) == (20, 20)
     # a year earlier TC04/08/12 (need the year before) and TC22 (rolling 12 incomplete) had no data
-    assert card["score_prev_year"] == 18
+    assert (card["score_prev_year"], card["criteria_in_force_prev_year"]) == (16, 20)
 
 
 def test_unsubmitted_month_in_window_is_no_data_but_stocks_stand(query):
@@ -176,7 +177,9 @@ def test_city_and_criterion_rollups(query):
     [hcm] = query(
         "select * from marts.fct_city_scorecard where city_code = '79' and period = '2025-03'"
     )
-    assert (hcm["wards"], hcm["wards_at_22"], hcm["wards_at_21"]) == (3, 1, 1)
+    # 26974 at 20/20; 27004 (two short) and 27007 (three short) are not one short
+    assert (hcm["wards"], hcm["wards_all_met"], hcm["wards_one_short"]) == (3, 1, 0)
+    assert hcm["criteria_set_codes"] == ["set2024"]
     assert hcm["model_ward_share"] == pytest.approx(1 / 3)
     [share] = query(
         "select * from marts.fct_criterion_share where level = 'city' and entity_key = '79' "

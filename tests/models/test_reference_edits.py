@@ -9,9 +9,7 @@ import shutil
 import duckdb
 import pytest
 from dbt_fixture_data import LAST_PERIOD, REVISIONS, write_raw
-from dbt_invoke import DbtProject
-
-from orchestration.paths import REFERENCE_DIR
+from dbt_invoke import DbtProject, fixture_reference
 
 
 def _rewrite_rules(path, edit):
@@ -30,12 +28,16 @@ def edited_warehouse(tmp_path_factory):
     """The fixture raw data built with an edited reference copy (one build shared by this module)."""
     tmp_path = tmp_path_factory.mktemp("reference_edits")
     reference = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, reference)
+    shutil.copytree(fixture_reference(), reference)
 
     def tc20_versions(rows):
         out = []
         for row in rows:
-            if row["criterion_code"] == "TC20":
+            # the headquarters area: TC20 (2021 set) and rule 1 of TC25 (2024 set)
+            if row["criterion_code"] == "TC20" or (row["criterion_code"], row["rule_no"]) == (
+                "TC25",
+                "1",
+            ):
                 # 300 m² → 150 m² until 30/06/2025, then a new version asks 400 m²
                 out.append({**row, "threshold": "150", "effective_to": "2025-06-30"})
                 out.append(
@@ -71,15 +73,20 @@ def test_edited_reference_changes_verdicts(edited_warehouse):
             "select status, threshold from marts.fct_criterion_compliance "
             "where ward_key = 'old-00019' and period = '2025-03' and criterion_code = 'TC20'"
         ) == ("met", 150.0)
-        # the new version (400 m²) applies from the first month ending after 1 July 2025
+        # the new version (400 m²) applies from the first month ending after 1 July 2025; these
+        # wards are judged by the 2024 set, whose headquarters criterion is TC25 (rule 1)
         assert one(
-            "select status, threshold from marts.fct_criterion_compliance "
-            "where ward_key = 'new-27004' and period = '2025-07' and criterion_code = 'TC20'"
-        ) == ("not_met", 400.0)
+            "select status, threshold, deciding_rule_no from marts.fct_criterion_compliance "
+            "where ward_key = 'new-27004' and period = '2025-07' and criterion_code = 'TC25'"
+        ) == ("not_met", 400.0, 1)
         assert one(
-            "select status, threshold from marts.fct_criterion_compliance "
-            "where ward_key = 'old-27004' and period = '2025-06' and criterion_code = 'TC20'"
-        ) == ("met", 150.0)
+            "select status from marts.fct_criterion_compliance "
+            "where ward_key = 'old-27004' and period = '2025-06' and criterion_code = 'TC25'"
+        ) == ("met",)
+        assert one(
+            "select threshold from marts.fct_rule_evaluation where ward_key = 'old-27004' "
+            "and period = '2025-06' and criterion_code = 'TC25' and rule_no = 1"
+        ) == (150.0,)
         assert one(
             "select count(*) from marts.dim_criterion_rule where criterion_code = 'TC20'"
         ) == (2,)

@@ -74,6 +74,7 @@ def test_ingest_runs_are_recorded_in_postgres(wardstat_home, postgres, tmp_path,
             [run.run_id],
         )
         assert cursor.fetchall() == [
+            ('["raw", "assessment_records"]', "2024-05"),
             ('["raw", "submission_files"]', "2024-05"),
             ('["raw", "submission_rejections"]', "2024-05"),
             ('["raw", "submission_values"]', "2024-05"),

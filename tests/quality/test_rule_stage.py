@@ -125,3 +125,10 @@ def test_check_refuses_a_bad_rule_catalog_with_exit_2(tmp_path, capsys, monkeypa
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "Line 2, column severity: 'fatal' must be error or warning" in err
+    # the reference check names it too, as it does every catalog problem (file, line, column)
+    assert main(["check", "--reference", "--lang", "en"]) == 2
+    out = capsys.readouterr().out
+    assert (
+        "[consistency_rule] File catalog/consistency_rules.csv, line 2, column severity: "
+        "'fatal' must be error or warning"
+    ) in out

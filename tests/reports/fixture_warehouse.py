@@ -15,6 +15,8 @@ numbers are synthetic but deterministic, and a few cases are planted on purpose:
   Phú Thượng had 30 fires (a significant rise for the city).
 - New wards' prior-year and year-to-date figures before 2025-07 are estimates from the old wards
   (``is_estimated``).
+- Criteria sets: old wards are judged by the 2021 set (x/22), new wards by the 2024 set (x/20),
+  whose TC23 is met by an inspection (``assessed_by``, ``assessed_on``, ``assessment_team``).
 - Sign-off: every ward-month before 2025-05 is approved; in 2025-05 only Điện Biên and Kim Mã are
   (Kim Mã has a later file held: 2 values); four review items of 2025-05 are open (an error rule on
   Dịch Vọng, a warning rule on Quán Thánh, outliers on Yên Phụ and Phú Thượng) and one is dismissed.
@@ -132,6 +134,7 @@ def build_fixture_warehouse(path: Path, *, extra_wards: int = 0, seed: int = 202
     metrics = _read_csv("metrics.csv")
     criteria = _read_csv("criteria.csv")
     rules = _read_csv("criterion_rules.csv")
+    members = _read_csv("set_criteria.csv")
     metric_kind = {m["metric_code"]: m["kind"] for m in metrics}
     flow_metrics = [m for m in RATES if metric_kind[m] in ("count", "amount")]
 
@@ -165,6 +168,7 @@ def build_fixture_warehouse(path: Path, *, extra_wards: int = 0, seed: int = 202
     con = duckdb.connect(str(path))
     con.execute("create schema if not exists fixture")
     _dims(con, wards, periods, metrics, criteria, rules)
+    _sets(con, members)
 
     in_force = {key: (first, last) for key, _c, _n, _e, _d, _dn, _p, first, last in wards}
 
@@ -240,7 +244,7 @@ def build_fixture_warehouse(path: Path, *, extra_wards: int = 0, seed: int = 202
     _bulk(con, "fixture.fct_ward_metric_month", fwmm)
     _bulk(con, "fixture.fct_submission_status", status_rows)
 
-    _compliance(con, rng, wards, periods, criteria, rules, valid, missing)
+    _compliance(con, rng, wards, periods, criteria, rules, members, valid, missing)
     _metric_change(con, wards, periods, flow_metrics, series, valid)
     _review(con, wards, periods, valid, missing)
     _catalog_columns(con)
@@ -295,7 +299,7 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
           metric_code varchar primary key, group_code varchar, name_vi varchar, name_en varchar,
           unit varchar, kind varchar, aggregation varchar, min_value double, max_value double);
         create table fixture.dim_criterion (
-          criterion_code varchar, effective_from date, effective_to date, group_code varchar,
+          criterion_code varchar, effective_from date, effective_to date,
           criterion_name_vi varchar, criterion_name_en varchar);
         create table fixture.dim_criterion_rule (
           criterion_code varchar, rule_no integer, measure varchar, numerator_metric varchar,
@@ -314,7 +318,9 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
           ward_key varchar, ward_code varchar, period varchar, criterion_code varchar,
           criterion_name_vi varchar, criterion_name_en varchar, status varchar,
           measured_value double, threshold double, comparator varchar, deciding_rule_no integer,
-          reason varchar, is_estimated boolean);
+          reason varchar, is_estimated boolean, criteria_set_code varchar, criterion_no integer,
+          assessed_by varchar, assessed_on date, assessment_team varchar,
+          assessment_valid_to varchar);
         create table fixture.fct_ward_scorecard (
           ward_key varchar, ward_code varchar, ward_name varchar, city_code varchar,
           city_name varchar, district_code varchar, district_name varchar, period varchar,
@@ -322,7 +328,9 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
           criteria_not_met integer, criteria_no_data integer, is_model_ward boolean,
           not_met_criterion_codes varchar[], not_met_criteria_vi varchar,
           not_met_criteria_en varchar, score_prev_month integer, score_prev_year integer,
-          is_estimated boolean);
+          is_estimated boolean, criteria_set_code varchar, criteria_in_force_prev_month integer,
+          criteria_in_force_prev_year integer, criteria_set_prev_month varchar,
+          criteria_set_prev_year varchar);
         create table fixture.fct_metric_change (
           level varchar, entity_key varchar, entity_name varchar, city_code varchar,
           period varchar, metric_code varchar, "window" varchar, value double,
@@ -331,7 +339,7 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
           is_estimated_current boolean, is_estimated_prior boolean);
         create table fixture.fct_city_scorecard (
           city_code varchar, city_name varchar, period varchar, wards integer,
-          wards_at_22 integer, wards_at_21 integer, model_ward_share double,
+          wards_all_met integer, wards_one_short integer, model_ward_share double,
           mean_criteria_met double);
         """
     )
@@ -398,13 +406,12 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
     )
     con.execute("update fixture.dim_metric set max_value = null where isnan(max_value)")
     con.executemany(
-        "insert into fixture.dim_criterion values (?,?,?,?,?,?)",
+        "insert into fixture.dim_criterion values (?,?,?,?,?)",
         [
             (
                 c["criterion_code"],
                 c["effective_from"],
                 c["effective_to"] or None,
-                c["group_code"],
                 c["name_vi"],
                 c["name_en"],
             )
@@ -418,7 +425,7 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
                 r["criterion_code"],
                 int(r["rule_no"]),
                 r["measure"],
-                r["numerator_metric"],
+                r["numerator_metric"] or None,
                 r["denominator_metric"] or None,
                 float(r["scale"]) if r["scale"] else None,
                 r["window"],
@@ -434,9 +441,46 @@ def _dims(con, wards, periods, metrics, criteria, rules) -> None:
     )
 
 
+def _sets(con, members) -> None:
+    """The sets and their criteria, as dim_criteria_set and dim_set_criterion carry them."""
+    groups = {(g["set_code"], g["group_code"]): g for g in _read_csv("criterion_groups.csv")}
+    con.execute(
+        """
+        create table fixture.dim_criteria_set (
+          set_code varchar, set_name_vi varchar, set_name_en varchar, basis_vi varchar,
+          basis_en varchar, effective_from date, first_cohort integer, last_cohort integer,
+          n_criteria integer, n_groups integer);
+        create table fixture.dim_set_criterion (
+          set_code varchar, criterion_no integer, criterion_code varchar, group_code varchar,
+          group_no integer, group_name_vi varchar, group_name_en varchar);
+        """
+    )
+    con.executemany(
+        "insert into fixture.dim_criteria_set values (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (r["set_code"], r["name_vi"], r["name_en"], r["basis_vi"], r["basis_en"],
+             r["effective_from"], int(r["first_cohort"]), int(r["last_cohort"] or 0) or None,
+             int(r["n_criteria"]), int(r["n_groups"]))
+            for r in _read_csv("criteria_sets.csv")
+        ],
+    )  # fmt: skip
+    con.executemany(
+        "insert into fixture.dim_set_criterion values (?,?,?,?,?,?,?)",
+        [
+            (m["set_code"], int(m["criterion_no"]), m["criterion_code"], m["group_code"],
+             int(groups[m["set_code"], m["group_code"]]["group_no"]),
+             groups[m["set_code"], m["group_code"]]["name_vi"],
+             groups[m["set_code"], m["group_code"]]["name_en"])
+            for m in members
+        ],
+    )  # fmt: skip
+
+
 def _measured(rule: dict[str, str], status: str, rng: random.Random) -> float | None:
     if status == "no_data":
         return None
+    if rule["measure"] == "assessment":  # an inspection verdict: 1 met, 0 not met
+        return 1.0 if status == "met" else 0.0
     threshold, comparator = float(rule["threshold"]), rule["comparator"]
     if comparator == "=":
         return 0.0 if status == "met" else float(rng.randint(1, 3))
@@ -450,16 +494,23 @@ def _measured(rule: dict[str, str], status: str, rng: random.Random) -> float | 
     )
 
 
-def _compliance(con, rng, wards, periods, criteria, rules, valid, missing) -> None:
+def _compliance(con, rng, wards, periods, criteria, rules, members, valid, missing) -> None:
     first_rule = {}
     for r in rules:
         first_rule.setdefault(r["criterion_code"], r)
+    by_code = {c["criterion_code"]: c for c in criteria}
+    sets = {}  # set code → [(number, criterion row)]
+    for m in members:
+        sets.setdefault(m["set_code"], []).append(
+            (int(m["criterion_no"]), by_code[m["criterion_code"]])
+        )
     rows, score = [], {}
     for key, code, name, _era, _d, _dn, _pop, _f, _l in wards:
         for p in periods:
             if not valid(key, p):
                 continue
-            for c in criteria:
+            set_code = "set2021" if key.startswith("old-") else "set2024"
+            for number, c in sorted(sets[set_code], key=lambda m: m[1]["criterion_code"]):
                 cc = c["criterion_code"]
                 status = "met" if rng.random() < 0.97 else "not_met"
                 reason = "threshold"
@@ -472,6 +523,9 @@ def _compliance(con, rng, wards, periods, criteria, rules, valid, missing) -> No
                 if (key, p) in missing:
                     status, reason = "no_data", "missing_data"
                 estimated = key.startswith("new-") and first_rule[cc]["window"] != "month"
+                inspected = first_rule[cc]["measure"] == "assessment" and status != "no_data"
+                if inspected:
+                    reason = "inspection"
                 rows.append(
                     (
                         key,
@@ -485,18 +539,24 @@ def _compliance(con, rng, wards, periods, criteria, rules, valid, missing) -> No
                         float(first_rule[cc]["threshold"]),
                         first_rule[cc]["comparator"],
                         1,
-                        None if status == "met" else reason,
-                        estimated and p.year == 2025 and status != "no_data",
+                        None if status == "met" and not inspected else reason,
+                        estimated and p.year == 2025 and status != "no_data" and not inspected,
+                        set_code,
+                        number,
+                        "inspection" if inspected else None,
+                        date(2025, 7, 20) if inspected else None,
+                        "Đoàn kiểm tra Cục V05" if inspected else None,
+                        "2026-06" if inspected else None,
                     )
                 )
-                score.setdefault((key, p), []).append((cc, c, status))
+                score.setdefault((key, p), []).append((cc, c, status, set_code))
     _bulk(con, "fixture.fct_criterion_compliance", rows)
     card_rows, city = [], {}
     ward_info = {w[0]: w for w in wards}
     for (key, p), items in score.items():
-        met = sum(s == "met" for _cc, _c, s in items)
-        not_met = [(cc, c) for cc, c, s in items if s == "not_met"]
-        no_data = sum(s == "no_data" for _cc, _c, s in items)
+        met = sum(s == "met" for _cc, _c, s, _set in items)
+        not_met = [(cc, c) for cc, c, s, _set in items if s == "not_met"]
+        no_data = sum(s == "no_data" for _cc, _c, s, _set in items)
         prev_m = score.get((key, p.shift(-1)))
         prev_y = score.get((key, p.shift(-12)))
         w = ward_info[key]
@@ -518,16 +578,21 @@ def _compliance(con, rng, wards, periods, criteria, rules, valid, missing) -> No
                 [cc for cc, _c in not_met],
                 "; ".join(c["name_vi"] for _cc, c in not_met),
                 "; ".join(c["name_en"] for _cc, c in not_met),
-                sum(s == "met" for *_x, s in prev_m) if prev_m else None,
-                sum(s == "met" for *_x, s in prev_y) if prev_y else None,
+                sum(s == "met" for *_x, s, _set in prev_m) if prev_m else None,
+                sum(s == "met" for *_x, s, _set in prev_y) if prev_y else None,
                 key.startswith("new-") and p.year == 2025,
+                items[0][3],
+                len(prev_m) if prev_m else None,
+                len(prev_y) if prev_y else None,
+                prev_m[0][3] if prev_m else None,
+                prev_y[0][3] if prev_y else None,
             )
         )
         agg = city.setdefault(p, [0, 0, 0, 0])
         agg[0] += 1
         agg[3] += met
-        agg[1] += met == 22
-        agg[2] += met == 21
+        agg[1] += met == len(items)
+        agg[2] += met == len(items) - 1
     _bulk(con, "fixture.fct_ward_scorecard", card_rows)
     con.executemany(
         "insert into fixture.fct_city_scorecard values (?,?,?,?,?,?,?,?)",

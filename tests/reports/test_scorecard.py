@@ -16,7 +16,7 @@ def quan_thanh(con):
 
 def test_score_and_changes(quan_thanh):
     assert quan_thanh["score"] == "21/22"
-    assert quan_thanh["vs_month"] == "−1"
+    assert quan_thanh["vs_month"] == "−1 so với tháng trước"
     assert not quan_thanh["is_model"]
 
 

@@ -255,6 +255,31 @@ _CSV: dict[str, tuple[tuple[str, ...], str, str]] = {
         "utf-8",
     ),
     "excel_sep_hint": ((f"{DIEN_BIEN};2024-07;fires;1;",), f"sep=;\n{SEMICOLON}", "utf-8"),
+    # assessment files (self-assessments and inspection verdicts): the row's day decides its period
+    "assessment_vietnamese": (
+        (
+            f"{DIEN_BIEN};TC23;kiểm tra;20/11/2024;đạt;Đoàn kiểm tra Cục V05;",
+            f"{DIEN_BIEN};TC23;tự đánh giá;2024-10-05;Đạt;;báo cáo",
+            f"{DIEN_BIEN};TC05;kiểm tra;2024-11-20;đạt;V05;",
+            f"{BA_DINH};TC23;kiểm tra;2025-09-20;chưa đạt;V05;trụ sở",
+            f"{BA_DINH};TC23;kiểm tra;2025-09-20;đạt;V05;",
+            f"{DIEN_BIEN};TC23;kiểm tra;2025-09-20;đạt;V05;",
+            f"{BA_DINH};TC23;kiểm tra;2027-01-01;đạt;V05;",
+            f"{BA_DINH};TC23;kiểm tra;31/02/2025;đạt;V05;",
+            f"{BA_DINH};TC23;;;;;",
+        ),
+        "Mã phường;Mã tiêu chí;Hình thức;Ngày;Kết quả;Đoàn kiểm tra;Ghi chú",
+        "utf-8",
+    ),
+    "assessment_english_cp1258": (
+        (
+            f"{KIM_MA},tc23,inspection,2024-12-02,not_met,V05 team,trụ sở chật",
+            f"{KIM_MA},TC23,self,2024-11-02,met,,",
+            "x,TC23,inspection,,met,,",
+        ),
+        "ward_code,criterion_code,kind,assessed_on,verdict,team,note",
+        "cp1258",
+    ),
 }
 
 
@@ -318,6 +343,25 @@ def _plain_long_sheet(out: Path) -> Path:
     return path
 
 
+def _filled_assessment_form(out: Path) -> Path:
+    """The assessment form as a clerk fills it: a date cell, verdicts from the drop-down list, one
+    pair of rows left empty (skipped)."""
+    from openpyxl import load_workbook
+
+    from orchestration.cli import main
+
+    path = out / "danh_gia.xlsx"
+    assert main(["template", "--assessment", "--ward", KIM_MA, "--period", "2024-11",
+                 "--out", str(path)]) == 0  # fmt: skip
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    sheet["E8"], sheet["F8"] = datetime(2024, 10, 30), "đạt"  # self-assessment
+    sheet["E9"], sheet["F9"], sheet["G9"] = datetime(2024, 11, 18), "chưa đạt", "Đoàn V05"
+    sheet["H9"] = "Chi bộ chưa được xếp loại"
+    workbook.save(path)
+    return path
+
+
 def _corrupted_workbook(out: Path) -> Path:
     good = report_form(out).read_bytes()
     path = out / "broken.xlsx"
@@ -358,4 +402,5 @@ SAMPLES: dict[str, Callable[[Path], Path]] = {
     "plain_long_sheet": _plain_long_sheet,
     "corrupted_workbook": _corrupted_workbook,
     "sheet_without_header": _sheet_without_header,
+    "filled_assessment_form": _filled_assessment_form,
 }

@@ -1,9 +1,18 @@
--- Each statistical month × every rule version in force at the month's end date (both the criterion
--- version and the rule row must be in force then). Thresholds are data: a new version is a new row.
+-- Each statistical month × criteria set in force × every rule version of the set's criteria in
+-- force at the month's end date (the set, the criterion version and the rule row must all be in
+-- force then). Thresholds are data: a new version is a new row.
 with
 
 periods as (
     select * from {{ ref('int_periods') }}
+),
+
+sets as (
+    select * from {{ ref('stg_criteria_sets') }}
+),
+
+members as (
+    select * from {{ ref('stg_set_criteria') }}
 ),
 
 criteria as (
@@ -17,6 +26,9 @@ rules as (
 select
     periods.period,
     periods.period_index,
+    sets.set_code,
+    members.criterion_no,
+    members.group_code,
     criteria.criterion_code,
     criteria.effective_from as criterion_effective_from,
     criteria.criterion_name_vi,
@@ -35,8 +47,13 @@ select
     rules.display_unit,
     rules.display_scale
 from periods
+inner join sets
+    on periods.period_end >= sets.effective_from
+    and (sets.effective_to is null or periods.period_end <= sets.effective_to)
+inner join members on members.set_code = sets.set_code
 inner join criteria
-    on periods.period_end >= criteria.effective_from
+    on criteria.criterion_code = members.criterion_code
+    and periods.period_end >= criteria.effective_from
     and (criteria.effective_to is null or periods.period_end <= criteria.effective_to)
 inner join rules
     on rules.criterion_code = criteria.criterion_code

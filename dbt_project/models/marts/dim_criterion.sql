@@ -1,4 +1,5 @@
--- One row per criterion version, with the rule versions that can apply during it.
+-- One row per criterion version, with the rule versions that can apply during it. Its number and
+-- group depend on the set (dim_set_criterion).
 with
 
 criteria as (
@@ -13,7 +14,6 @@ select
     criteria.criterion_code,
     criteria.effective_from,
     criteria.effective_to,
-    criteria.group_code,
     criteria.criterion_name_vi,
     criteria.criterion_name_en,
     list(

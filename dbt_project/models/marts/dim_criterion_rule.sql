@@ -20,5 +20,6 @@ select
     when_denominator_zero,
     min_denominator,
     display_unit,
-    display_scale
+    display_scale,
+    threshold_basis
 from rules

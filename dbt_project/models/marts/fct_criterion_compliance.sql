@@ -23,26 +23,34 @@ rolled as (
         ward_key,
         ward_code,
         period,
+        criteria_set_code,
+        criterion_no,
+        group_code,
         criterion_code,
         criterion_effective_from,
         min(severity) as severity,
         arg_min(
             struct_pack(
                 rule_no, measure_value, threshold, comparator, reason,
-                display_unit, display_value, display_threshold, display_digits, shortfall
+                display_unit, display_value, display_threshold, display_digits, shortfall,
+                assessed_by, assessed_on, assessment_team, assessment_note, assessment_valid_to,
+                self_assessed_on, self_assessment_verdict
             ),
             severity * 100000 + rule_no
         ) as deciding,
         bool_or(is_estimated) as is_estimated,
         count(*) as rules_evaluated
     from ranked
-    group by ward_key, ward_code, period, criterion_code, criterion_effective_from
+    group by all
 )
 
 select
     rolled.ward_key,
     rolled.ward_code,
     rolled.period,
+    rolled.criteria_set_code,
+    rolled.criterion_no,
+    rolled.group_code,
     rolled.criterion_code,
     rolled.criterion_effective_from,
     criteria.criterion_name_vi,
@@ -59,7 +67,14 @@ select
     rolled.deciding.display_value as display_value,
     rolled.deciding.display_threshold as display_threshold,
     rolled.deciding.display_digits as display_digits,
-    rolled.deciding.shortfall as shortfall
+    rolled.deciding.shortfall as shortfall,
+    rolled.deciding.assessed_by as assessed_by,
+    rolled.deciding.assessed_on as assessed_on,
+    rolled.deciding.assessment_team as assessment_team,
+    rolled.deciding.assessment_note as assessment_note,
+    rolled.deciding.assessment_valid_to as assessment_valid_to,
+    rolled.deciding.self_assessed_on as self_assessed_on,
+    rolled.deciding.self_assessment_verdict as self_assessment_verdict
 from rolled
 inner join criteria
     on criteria.criterion_code = rolled.criterion_code

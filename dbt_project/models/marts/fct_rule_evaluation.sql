@@ -1,9 +1,19 @@
 {{ config(materialized='incremental') }}
--- Every rule in force × every assessed ward-month, evaluated generically from the rule row.
+-- Every rule of the ward-month's criteria set × every assessed ward-month, evaluated generically
+-- from the rule row. Measure `assessment` reads assessment records instead of monthly figures: the
+-- latest inspection verdict dated within the rule's window (month, ytd, rolling_12) decides, so a
+-- later verdict supersedes an earlier one and a verdict expires when it leaves the window; a
+-- self-assessment alone decides nothing (the ward-month is awaiting inspection).
 with
 
 targets as (
-    select * from {{ ref('int_evaluation_targets') }} where {{ period_filter('period') }}
+    select
+        evaluation.*,
+        judged_by.set_code
+    from {{ ref('int_evaluation_targets') }} as evaluation
+    inner join {{ ref('int_ward_criteria_set') }} as judged_by
+        on judged_by.ward_key = evaluation.ward_key and judged_by.period = evaluation.period
+    where {{ period_filter('evaluation.period') }}
 ),
 
 rules as (
@@ -14,11 +24,50 @@ window_values as (
     select * from {{ ref('int_ward_window_values') }} where {{ period_filter('period') }}
 ),
 
+records as (
+    select * from {{ ref('int_assessment_records') }}
+),
+
+-- per ward-month and assessment rule: the latest inspection and the latest self-assessment dated
+-- within the window ending with the month (ties on a day: the latest load)
+assessments as (
+    select
+        targets.ward_key,
+        targets.period,
+        rules.criterion_code,
+        rules.rule_no,
+        arg_max(
+            struct_pack(records.verdict, records.assessed_on, records.period_index, records.team, records.note),
+            struct_pack(records.assessed_on, records.load_seq)
+        ) filter (where records.assessment_kind = 'inspection') as inspection,
+        arg_max(
+            struct_pack(records.verdict, records.assessed_on),
+            struct_pack(records.assessed_on, records.load_seq)
+        ) filter (where records.assessment_kind = 'self') as self_assessment
+    from targets
+    inner join rules
+        on rules.period = targets.period and rules.set_code = targets.set_code
+        and rules.measure = 'assessment'
+    inner join records
+        on records.ward_key = targets.ward_key
+        and records.criterion_code = rules.criterion_code
+        and records.period_index <= targets.period_index
+        and records.period_index >= case rules.rule_window
+            when 'month' then targets.period_index
+            when 'ytd' then targets.stat_year * 12
+            else targets.period_index - 11
+        end
+    group by targets.ward_key, targets.period, rules.criterion_code, rules.rule_no
+),
+
 joined as (
     select
         targets.ward_key,
         targets.ward_code,
         targets.period,
+        targets.set_code,
+        rules.criterion_no,
+        rules.group_code,
         rules.criterion_code,
         rules.criterion_effective_from,
         rules.rule_no,
@@ -42,9 +91,11 @@ joined as (
         coalesce(num.is_estimated, false)
             or coalesce(den.is_estimated, false)
             or (rules.measure = 'change_vs_prior_year' and coalesce(num.prior_is_estimated, false))
-            as is_estimated
+            as is_estimated,
+        assessments.inspection,
+        assessments.self_assessment
     from targets
-    inner join rules on rules.period = targets.period
+    inner join rules on rules.period = targets.period and rules.set_code = targets.set_code
     left join window_values as num
         on num.ward_key = targets.ward_key
         and num.period = targets.period
@@ -55,6 +106,11 @@ joined as (
         and den.period = targets.period
         and den.metric_code = rules.denominator_metric
         and den.window_name = rules.rule_window
+    left join assessments
+        on assessments.ward_key = targets.ward_key
+        and assessments.period = targets.period
+        and assessments.criterion_code = rules.criterion_code
+        and assessments.rule_no = rules.rule_no
 ),
 
 measured as (
@@ -65,11 +121,13 @@ measured as (
             when measure = 'ratio' then coalesce(numerator_complete, false) and denominator_complete
             when measure = 'change_vs_prior_year' then
                 coalesce(numerator_complete, false) and coalesce(numerator_prior_complete, false)
+            when measure = 'assessment' then inspection is not null
         end as has_data,
         case
             when measure in ('sum', 'latest') then numerator
             when measure = 'ratio' then numerator / nullif(denominator, 0) * coalesce(scale, 1)
             when measure = 'change_vs_prior_year' then numerator - numerator_prior
+            when measure = 'assessment' then case inspection.verdict when 'met' then 1 else 0 end
         end as measure_value
     from joined
 ),
@@ -78,6 +136,9 @@ judged as (
     select
         *,
         case
+            when measure = 'assessment' and has_data then 'inspection'
+            when measure = 'assessment' and self_assessment is not null then 'awaiting_inspection'
+            when measure = 'assessment' then 'no_inspection'
             when not has_data then 'missing_data'
             when measure = 'ratio' and denominator = 0 then 'denominator_zero'
             when measure = 'ratio' and denominator < min_denominator then 'below_min_denominator'
@@ -93,6 +154,8 @@ verdicts as (
             when 'missing_data' then 'no_data'
             when 'denominator_zero' then coalesce(when_denominator_zero, 'no_data')
             when 'below_min_denominator' then 'no_data'
+            when 'no_inspection' then 'no_data'
+            when 'awaiting_inspection' then 'no_data'
             else case when {{ compare('measure_value', 'comparator', 'threshold') }} then 'met' else 'not_met' end
         end as status,
         -- rounded to 9 places like the threshold compare, so 0.996 × 100 is 99.6, not 99.60000000000001
@@ -108,7 +171,7 @@ displayed as (
     select
         *,
         case
-            when display_value is null or reason <> 'threshold' then null
+            when display_value is null or reason not in ('threshold', 'inspection') then null
             {%- for digits in range(0, 5) %}
             when ({{ digits }} >= case when display_value = round(display_value, 0) then 0 else 1 end)
                 and ({{ compare('round(display_value, ' ~ digits ~ ')', 'comparator', 'display_threshold') }})
@@ -124,6 +187,9 @@ select
     ward_key,
     ward_code,
     period,
+    set_code as criteria_set_code,
+    criterion_no,
+    group_code,
     criterion_code,
     criterion_effective_from,
     rule_no,
@@ -148,5 +214,18 @@ select
     cast(display_digits as integer) as display_digits,
     -- how far a not-met value is from its threshold, in the display unit (always >= 0)
     case when status = 'not_met' and reason = 'threshold'
-        then cast(round(abs(display_value - display_threshold), 9) as double) end as shortfall
+        then cast(round(abs(display_value - display_threshold), 9) as double) end as shortfall,
+    -- who judged an assessment criterion and when; how long the verdict stands (its window)
+    case when measure = 'assessment' then
+        case when inspection is not null then 'inspection' when self_assessment is not null then 'self' end
+    end as assessed_by,
+    inspection.assessed_on as assessed_on,
+    inspection.team as assessment_team,
+    inspection.note as assessment_note,
+    case when inspection is not null then {{ period_label(
+        "case rule_window when 'month' then inspection.period_index"
+        ~ " when 'ytd' then (inspection.period_index // 12) * 12 + 11"
+        ~ " else inspection.period_index + 11 end") }} end as assessment_valid_to,
+    self_assessment.assessed_on as self_assessed_on,
+    self_assessment.verdict as self_assessment_verdict
 from displayed

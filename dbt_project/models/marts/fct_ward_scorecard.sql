@@ -1,7 +1,10 @@
 {{ config(materialized='incremental') }}
--- One row per assessed ward-month. score = criteria met. The previous month's and previous year's
--- scores are read from fct_criterion_compliance, so an incremental run needs those months built first
--- (they are null across the 2025 reorganisation: a new ward has no score before 2025-07).
+-- One row per assessed ward-month. score = criteria met of the criteria in force in the ward's
+-- criteria set. The previous month's and previous year's scores are read from
+-- fct_criterion_compliance with their own number in force and set, so a comparison across a change
+-- of set shows both N (19/22 then 17/20), never a silent difference; an incremental run needs those
+-- months built first (they are null across the 2025 reorganisation: a new ward has no score before
+-- 2025-07).
 with
 
 compliance as (
@@ -18,10 +21,14 @@ current_month as (
         ward_code,
         period,
         {{ period_index('period') }} as period_index,
+        any_value(criteria_set_code) as criteria_set_code,
         count(*) as criteria_in_force,
         count(*) filter (where status = 'met') as criteria_met,
         count(*) filter (where status = 'not_met') as criteria_not_met,
         count(*) filter (where status = 'no_data') as criteria_no_data,
+        count(*) filter (
+            where status = 'no_data' and reason in ('no_inspection', 'awaiting_inspection')
+        ) as criteria_awaiting_inspection,
         list(criterion_code order by criterion_code) filter (where status = 'not_met') as not_met_criterion_codes,
         string_agg(criterion_name_vi, '; ' order by criterion_code) filter (where status = 'not_met')
             as not_met_criteria_vi,
@@ -38,7 +45,8 @@ scores as (
         ward_key,
         {{ period_index('period') }} as period_index,
         count(*) filter (where status = 'met') as score,
-        count(*) as in_force
+        count(*) as in_force,
+        any_value(criteria_set_code) as set_code
     from compliance
     {%- set bounds = build_range() %}
     {%- if bounds is not none %}
@@ -57,6 +65,7 @@ select
     wards.district_code,
     wards.district_name,
     current_month.period,
+    current_month.criteria_set_code,
     cast(current_month.criteria_in_force as integer) as criteria_in_force,
     cast(current_month.criteria_met as integer) as criteria_met,
     cast(current_month.criteria_not_met as integer) as criteria_not_met,
@@ -68,10 +77,23 @@ select
     cast(prev_month.score as integer) as score_prev_month,
     cast(prev_year.score as integer) as score_prev_year,
     current_month.is_estimated,
-    -- the programme's story, decided here once: one criterion from a model ward, and whether the
-    -- ward was a model ward (all criteria then in force met) the month before
-    current_month.criteria_met = current_month.criteria_in_force - 1 as is_one_short,
-    prev_month.score = prev_month.in_force as was_model_ward_prev_month
+    -- the programme's story, decided here once: one criterion from a model ward (a criterion
+    -- judged and missed, or without figures; a ward whose only gap is an inspection not yet held
+    -- awaits inspection instead), and whether the ward was a model ward (all criteria then in
+    -- force met) the month before
+    current_month.criteria_met = current_month.criteria_in_force - 1
+        and not (current_month.criteria_awaiting_inspection > 0
+            and current_month.criteria_met + current_month.criteria_awaiting_inspection
+                = current_month.criteria_in_force) as is_one_short,
+    prev_month.score = prev_month.in_force as was_model_ward_prev_month,
+    cast(prev_month.in_force as integer) as criteria_in_force_prev_month,
+    prev_month.set_code as criteria_set_prev_month,
+    cast(prev_year.in_force as integer) as criteria_in_force_prev_year,
+    prev_year.set_code as criteria_set_prev_year,
+    cast(current_month.criteria_awaiting_inspection as integer) as criteria_awaiting_inspection,
+    current_month.criteria_awaiting_inspection > 0
+        and current_month.criteria_met + current_month.criteria_awaiting_inspection
+            = current_month.criteria_in_force as awaits_inspection_only
 from current_month
 inner join wards on wards.ward_key = current_month.ward_key
 left join scores as prev_month

@@ -6,7 +6,6 @@ source as (
 
 select
     criterion_code,
-    group_code,
     nfc_normalize(name_vi) as criterion_name_vi,
     nfc_normalize(name_en) as criterion_name_en,
     effective_from,

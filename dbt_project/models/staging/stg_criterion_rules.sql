@@ -12,7 +12,7 @@ select
     source.criterion_code,
     source.rule_no,
     measure,
-    numerator_metric,
+    nullif(numerator_metric, '') as numerator_metric,
     nullif(denominator_metric, '') as denominator_metric,
     scale,
     "window" as rule_window,
@@ -22,6 +22,7 @@ select
     min_denominator,
     effective_from,
     effective_to,
+    threshold_basis,
     -- the unit of the rule's wording (seed criterion_rule_units); unlisted rules are plain numbers
     coalesce(units.display_unit, 'count') as display_unit,
     coalesce(units.display_scale, 1.0) as display_scale

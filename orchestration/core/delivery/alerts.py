@@ -31,13 +31,17 @@ def _drops(con, period: Period, city: str | None) -> list[dict]:
             select * from marts.fct_ward_scorecard where period = ? and not is_model_ward
         ),
         before as (
-            select ward_key from marts.fct_ward_scorecard where period = ? and is_model_ward
+            select ward_key, criteria_set_code from marts.fct_ward_scorecard
+            where period = ? and is_model_ward
         )
         select now.ward_key, now.ward_code, now.ward_name, now.city_code, now.city_name,
                now.criteria_met, now.criteria_in_force, now.not_met_criteria_vi,
                now.not_met_criteria_en
         from now join before using (ward_key)
-        where ? is null or now.city_code = ?
+        -- judged by another criteria set than last month (a new cohort's or year's set): not a
+        -- ward turning for the worse
+        where now.criteria_set_code is not distinct from before.criteria_set_code
+          and (? is null or now.city_code = ?)
         order by now.ward_key
         """,
         [str(period), str(period.shift(-1)), city, city],

@@ -23,7 +23,7 @@ from orchestration.core.delivery.engine import Outgoing
 from orchestration.core.delivery.labels import label
 from orchestration.core.delivery.recipients import Recipient, Recipients
 from orchestration.core.periods import Period
-from reports import api, bulletin, queries
+from reports import api, bulletin, programme, queries
 from reports.formatting import Formatter
 from reports.manifest import MANIFEST, sha256_file
 
@@ -85,7 +85,9 @@ def _make(kind, period, document, recipient, renditions, attachments, root, send
             body.paragraphs.insert(0, label(recipient.lang, "correction"))
         if provisional:
             body.closing.insert(0, label(recipient.lang, "provisional"))
-        body.closing.insert(0, label(recipient.lang, "attached", files=", ".join(f.name for f in files)))
+        body.closing.insert(
+            0, label(recipient.lang, "attached", files=", ".join(f.name for f in files))
+        )
         body.closing.append(label(recipient.lang, "footer"))
         return build_message(
             sender=sender, recipient=recipient, subject=subject(correction), body=body,
@@ -130,7 +132,9 @@ def month_outgoing(
         status = queries.submission_status(con, city_code, period)
         city_hq = recipients.for_city(city_code, today)
         if not ward:
-            out += _bulletins(con, period, city_code, city_row, city_hq, bulletins, root, sender, warn)
+            out += _bulletins(
+                con, period, city_code, city_row, city_hq, bulletins, root, sender, warn
+            )
         out += _scorecards(con, period, city_code, city_row, status, city_hq, recipients, today,
                            scorecards, root, sender, ward, warn)  # fmt: skip
     return out
@@ -156,13 +160,17 @@ def _bulletins(con, period, city_code, city_row, city_hq, bulletins, root, sende
             continue
 
         def subject_of(lang, city_name=city_row["city_name"]):
-            return label(lang, "bulletin.subject", period=Formatter(lang).period(period), city=city_name)
+            return label(
+                lang, "bulletin.subject", period=Formatter(lang).period(period), city=city_name
+            )
 
         def body_of(r: Recipient, city_name=city_row["city_name"]) -> Body:
             fmt = Formatter(r.lang)
             items, _ = context(r.lang)
             return Body(
-                heading=label(r.lang, "bulletin.heading", period=fmt.period(period), city=city_name),
+                heading=label(
+                    r.lang, "bulletin.heading", period=fmt.period(period), city=city_name
+                ),
                 paragraphs=[label(r.lang, "bulletin.intro", name=r.name)],
                 items=list(items),
             )
@@ -227,8 +235,8 @@ def _scorecard_subject(period, card, city_name, lang) -> str:
 def _scorecard_body(period, card, notes, metrics, recipient: Recipient) -> Body:
     lang = recipient.lang
     fmt = Formatter(lang)
-    met, in_force, before = card["criteria_met"], card["criteria_in_force"], card["score_prev_month"]
-    change = fmt.t("na") if before is None else fmt.signed(met - before)
+    met, in_force = card["criteria_met"], card["criteria_in_force"]
+    change = programme.score_change(fmt, card, "month")  # both N when the criteria set changed
     paragraphs = [label(lang, "scorecard.score", score=f"{met}/{in_force}", change=change)]
     names = card[f"not_met_criteria_{lang}"]
     items = [n for n in (names or "").split("; ") if n]

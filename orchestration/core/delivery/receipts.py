@@ -1,6 +1,7 @@
 """Receipts: every file the ingest loaded → a message to each of its wards' reporting contacts.
 
-Read from the raw tables the load just wrote (``raw.submission_files``, ``raw.submission_values``,
+Read from the raw tables the load just wrote (``raw.submission_files``, ``raw.submission_values``
+(or ``raw.assessment_records`` for an assessment file),
 ``raw.submission_rejections``): rows accepted for the ward, every rejected row with its line,
 column and reason (Vietnamese first), and what to do. An unreadable file has no rows: its ward is
 taken from a 5-digit code in its name (``bao_cao_00019_2025-05.xlsx``) when there is one, else
@@ -58,9 +59,14 @@ def gather(con: duckdb.DuckDBPyConnection, loads: dict[str, str]) -> list[FileFa
         error = None if error_vi is None else (error_vi, error_en)
         facts[sha] = FileFacts(sha, name, status, error, loads[sha])
     for sha, code, count in con.execute(
-        """select file_sha256, ward_code, count(*) from raw.submission_values
-           where file_sha256 in (select unnest(?::varchar[])) group by all""",
-        [shas],
+        """select file_sha256, ward_code, count(*) from (
+               select file_sha256, ward_code from raw.submission_values
+               where file_sha256 in (select unnest(?::varchar[]))
+               union all  -- an assessment file's accepted rows
+               select file_sha256, ward_code from raw.assessment_records
+               where file_sha256 in (select unnest(?::varchar[]))
+           ) group by all""",
+        [shas, shas],
     ).fetchall():
         facts[sha].accepted[code] = count
     for sha, code, line, reason, vi, en in con.execute(

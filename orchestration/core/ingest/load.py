@@ -25,6 +25,7 @@ from orchestration.core.ingest.buckets import local_now
 from orchestration.core.ingest.schema import ensure_raw_schema
 from orchestration.core.quality.locks import hold_changes
 from orchestration.core.quality.screening import screen_pending
+from orchestration.core.submission.assessments import KIND as ASSESSMENTS
 from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
 from orchestration.core.submission.validate import validate_file
 
@@ -130,13 +131,20 @@ def load_file(
             for i, partition in enumerate(todo)
         ]
         _insert_file_row(con, entry, verdict, loaded_at)
+        con.execute(
+            "update raw.submission_files set file_kind = ? where file_sha256 = ? and file_kind is null",
+            [verdict.kind, entry.sha256],
+        )
         rows = [row for p in todo for row in parts.get(p, ((), ()))[0]]
         if rows:
             seqs = np.repeat(
                 np.array([r.load_seq for r in results], dtype=np.int64),
                 [r.rows_loaded for r in results],
             )
-            _insert_values(con, entry, rows, seqs, loaded_at)
+            if verdict.kind == ASSESSMENTS:
+                _insert_assessments(con, entry, rows, seqs, loaded_at)
+            else:
+                _insert_values(con, entry, rows, seqs, loaded_at)
         rejections = [rej for p in todo for rej in parts.get(p, ((), ()))[1]]
         if rejections:
             _insert_rejections(con, entry, rejections, loaded_at)
@@ -217,6 +225,32 @@ def _insert_values(con, entry: ArchivedFile, rows: list, seqs, loaded_at: dateti
             "period": _strings([r.period for r in rows]),
             "metric_code": _strings([r.metric_code for r in rows]),
             "value": np.fromiter((r.value for r in rows), dtype=np.float64, count=n),
+            "note": _strings([r.note for r in rows]),
+        },
+        constants={
+            "file_sha256": entry.sha256,
+            "received_at": entry.received_at,
+            "loaded_at": loaded_at,
+        },
+    )
+
+
+def _insert_assessments(con, entry: ArchivedFile, rows: list, seqs, loaded_at: datetime) -> None:
+    """An assessment file's accepted rows (core/submission/assessments.py) into
+    raw.assessment_records, every version kept like submitted values."""
+    _insert_columns(
+        con,
+        "raw.assessment_records",
+        {
+            "load_seq": seqs,
+            "line_no": np.fromiter((r.line for r in rows), dtype=np.int32, count=len(rows)),
+            "ward_code": _strings([r.ward_code for r in rows]),
+            "period": _strings([r.period for r in rows]),
+            "criterion_code": _strings([r.criterion_code for r in rows]),
+            "assessment_kind": _strings([r.assessment_kind for r in rows]),
+            "assessed_on": _strings([r.assessed_on for r in rows]),
+            "verdict": _strings([r.verdict for r in rows]),
+            "team": _strings([r.team for r in rows]),
             "note": _strings([r.note for r in rows]),
         },
         constants={

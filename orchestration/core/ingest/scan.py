@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.core.submission import assessments
 from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.readers import read_table
 from orchestration.core.submission.validate import (
@@ -62,8 +63,14 @@ def scan_bytes(data: bytes, path: str | Path) -> FileScan:
     try:
         table = read_table(data, path.name)
         fmt, encoding, delimiter = table.format, table.encoding, table.delimiter
-        column = table.columns["period"]
-        raw_periods = {cells[column] for _line, cells, _malformed in data_rows(table)}
+        # an assessment file's rows load with the statistical month of their day
+        assessed = table.kind == assessments.KIND
+        column = table.columns["assessed_on" if assessed else "period"]
+        raw_periods = {
+            str(cells[column])
+            for _line, cells, malformed in data_rows(table)
+            if malformed or not (assessed and assessments.is_blank(cells, table.columns))
+        }
         if not raw_periods:
             raise no_data_rows()
     except UnreadableFile as error:
@@ -72,7 +79,8 @@ def scan_bytes(data: bytes, path: str | Path) -> FileScan:
         # the same safety net as the validator's, so both give the same verdict
         vi, en, _reason = unexpected(error)
         return FileScan(format=fmt, encoding=encoding, delimiter=delimiter, error=f"{vi} / {en}")
-    mentioned = frozenset(period_label(raw)[0] or None for raw in raw_periods)
+    label = assessments.period_of if assessed else period_label
+    mentioned = frozenset(label(raw)[0] or None for raw in raw_periods)
     return FileScan(
         format=fmt,
         encoding=encoding,

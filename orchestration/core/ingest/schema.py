@@ -64,6 +64,23 @@ create table if not exists raw.submission_rejections (
     message       varchar,
     rejected_at   timestamp
 );
+
+create table if not exists raw.assessment_records (
+    load_seq        bigint,
+    file_sha256     varchar,
+    line_no         integer,
+    ward_code       varchar,
+    period          varchar,
+    criterion_code  varchar,
+    assessment_kind varchar,
+    assessed_on     date,
+    verdict         varchar,
+    team            varchar,
+    note            varchar,
+    received_at     timestamp,
+    loaded_at       timestamp,
+    primary key (file_sha256, ward_code, criterion_code, assessment_kind, assessed_on)
+);
 """
 
 # Columns added after the first release: a warehouse built before them is migrated in place
@@ -75,6 +92,7 @@ alter table raw.submission_rejections add column if not exists params json;
 alter table raw.submission_files add column if not exists error_vi varchar;
 alter table raw.submission_files add column if not exists error_en varchar;
 alter table raw.submission_files add column if not exists error_reason varchar;
+alter table raw.submission_files add column if not exists file_kind varchar;
 """
 
 

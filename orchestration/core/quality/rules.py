@@ -28,12 +28,13 @@ MAX_MESSAGE = 300
 
 
 class RuleCatalogError(ValueError):
-    """The rule catalog cannot be used; ``problems`` are ``(vi, en)`` sentences, one per problem."""
+    """The rule catalog cannot be used; ``problems`` are ``(line, column, vi, en)``, one per
+    problem (line and column None for the whole file)."""
 
-    def __init__(self, path: Path, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, path: Path, problems: list[tuple[int | None, str | None, str, str]]):
         self.path, self.problems = path, problems
-        vi = "; ".join(p[0] for p in problems)
-        en = "; ".join(p[1] for p in problems)
+        vi = "; ".join(_where(line, column, "vi") + text for line, column, text, _en in problems)
+        en = "; ".join(_where(line, column, "en") + text for line, column, _vi, text in problems)
         super().__init__(
             f"Danh mục quy tắc kiểm tra {path} không hợp lệ: {vi} / "
             f"The consistency rule catalog {path} is invalid: {en}"
@@ -123,8 +124,14 @@ def _date(text: str) -> date | None:
     return date.fromisoformat(text.strip()) if text.strip() else None
 
 
-def _problem(line: int, column: str, vi: str, en: str) -> tuple[str, str]:
-    return f"Dòng {line}, cột {column}: {vi}", f"Line {line}, column {column}: {en}"
+def _problem(line: int, column: str, vi: str, en: str) -> tuple[int, str, str, str]:
+    return line, column, vi, en
+
+
+def _where(line: int | None, column: str | None, lang: str) -> str:
+    if line is None:
+        return ""
+    return f"Dòng {line}, cột {column}: " if lang == "vi" else f"Line {line}, column {column}: "
 
 
 def parse_rows(
@@ -224,6 +231,7 @@ def read_rules(reference_dir: Path, metric_codes: set[str]) -> tuple[Consistency
         header = tuple(reader.fieldnames or ())
         if header != COLUMNS:
             raise RuleCatalogError(path, [(
+                None, None,
                 f"tiêu đề phải là {','.join(COLUMNS)} (đang là {','.join(header)})",
                 f"the header must be {','.join(COLUMNS)} (found {','.join(header)})",
             )])  # fmt: skip

@@ -78,6 +78,8 @@ class FileVerdict:
     error_vi: str | None = None  # ``error`` in each language, and its stable code
     error_en: str | None = None
     error_reason: str | None = None
+    # values (monthly figures: rows are SubmissionRow) or assessments (rows are AssessmentRow)
+    kind: str = "values"
     # consistency findings of ``warning`` rules (core.quality.rules.Finding): the rows are kept,
     # the load opens a review item, ``wardstat check`` shows them
     warnings: list = field(default_factory=list)

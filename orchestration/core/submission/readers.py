@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from orchestration.core.submission import numbers, spreadsheets
+from orchestration.core.submission import assessments, numbers, spreadsheets
 from orchestration.core.submission.decoding import decode
 from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.headers import (
@@ -78,10 +78,11 @@ def _missing_columns_error(found: list[str], columns: dict[str, int]) -> Unreada
     shown = ", ".join(repr(h) for h in found[:8]) or "(trống / empty)"
     return UnreadableFile(
         f"Thiếu cột bắt buộc: {missing}. Tiêu đề đọc được: {shown}. "
-        f"Cần tiêu đề {','.join(COLUMNS)} (ghi chú không bắt buộc) hoặc tên tiếng Việt tương ứng",
+        f"Cần tiêu đề {','.join(COLUMNS)} (ghi chú không bắt buộc) hoặc tên tiếng Việt tương ứng; "
+        f"tệp kết quả đánh giá cần {','.join(assessments.REQUIRED)}",
         f"required column(s) missing: {missing}. Header read: {shown}. "
         f"Expected the header {','.join(COLUMNS)} (note optional) or a Vietnamese equivalent "
-        f"({describe_aliases()})",
+        f"({describe_aliases()}); an assessment file needs {','.join(assessments.REQUIRED)}",
     )
 
 
@@ -115,8 +116,13 @@ def read_csv(data: bytes) -> Table:
             best = (score, delimiter, names, columns)
     assert best is not None
     _score, delimiter, names, columns = best
+    kind = "values"
     if any(c not in columns for c in REQUIRED):
-        raise _missing_columns_error(names, columns)
+        found = _assessment_header(header_line)
+        if found is None:
+            raise _missing_columns_error(names, columns)
+        delimiter, names, columns = found
+        kind = assessments.KIND
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for cells in reader:  # skip to the header record (blank and sep= lines before it)
@@ -148,7 +154,18 @@ def read_csv(data: bytes) -> Table:
         columns=columns,
         header=names,
         rows=rows(),
+        kind=kind,
     )
+
+
+def _assessment_header(header_line: str) -> tuple[str, list[str], dict[str, int]] | None:
+    """``(delimiter, names, columns)`` when the header is an assessment file's, else None."""
+    for delimiter in DELIMITERS:
+        names = next(csv.reader([header_line], delimiter=delimiter))
+        columns = assessments.map_header(names)
+        if all(c in columns for c in assessments.REQUIRED):
+            return delimiter, names, columns
+    return None
 
 
 def delimiter_name(delimiter: str | None) -> str:
@@ -190,7 +207,7 @@ def _normalise_cells(raw: tuple, columns: dict[str, int], width: int) -> list:
     cells.extend([""] * (width - len(cells)))
     if "period" in columns and columns["period"] < len(raw):
         cells[columns["period"]] = period_text(raw[columns["period"]])
-    if columns["value"] < len(raw):
+    if "value" in columns and columns["value"] < len(raw):
         cells[columns["value"]] = value_cell(raw[columns["value"]])
     return cells
 
@@ -225,15 +242,22 @@ def read_workbook(data: bytes, kind: str = "xlsx") -> Table:
             columns = _header_columns(names)
             if all(c in columns for c in REQUIRED):
                 return _plain_sheet(workbook, sheet, row_no, names, columns, kind)
+            found = assessments.map_header(names)
+            if all(c in found for c in assessments.REQUIRED):
+                return _plain_sheet(workbook, sheet, row_no, names, found, kind, assessments.KIND)
     raise UnreadableFile(
-        "Không tìm thấy dòng tiêu đề (ward_code, period, metric_code, value) trong 20 dòng đầu của "
+        "Không tìm thấy dòng tiêu đề (ward_code, period, metric_code, value; hoặc với tệp kết quả "
+        "đánh giá: ward_code, criterion_code, kind, assessed_on, verdict) trong 20 dòng đầu của "
         "bảng tính nào, và tệp không phải mẫu báo cáo của wardstat",
-        "no sheet has a header row (ward_code, period, metric_code, value) in its first 20 rows, "
-        "and the file is not a wardstat report form",
+        "no sheet has a header row (ward_code, period, metric_code, value; or for an assessment "
+        "file: ward_code, criterion_code, kind, assessed_on, verdict) in its first 20 rows, and "
+        "the file is not a wardstat report form",
     )
 
 
-def _plain_sheet(workbook, sheet, header_row: int, names: list[str], columns, kind) -> Table:
+def _plain_sheet(
+    workbook, sheet, header_row: int, names: list[str], columns, kind, file_kind: str = "values"
+) -> Table:
     width = max(columns.values()) + 1
 
     def rows() -> Iterator[tuple[int, list]]:
@@ -254,4 +278,5 @@ def _plain_sheet(workbook, sheet, header_row: int, names: list[str], columns, ki
         header=names,
         rows=rows(),
         sheet=sheet.title,
+        kind=file_kind,
     )

@@ -45,6 +45,8 @@ def summary_line(verdict: FileVerdict, lang: str | None = None) -> str:
         delim_vi, _, delim_en = delimiter.partition(" / ")
         how_vi = f"mã hóa {verdict.encoding}, phân tách bằng {delim_vi}"
         how_en = f"encoding {verdict.encoding}, {delim_en or delim_vi}-separated"
+    if verdict.kind == "assessments":
+        how_vi, how_en = f"tệp kết quả đánh giá; {how_vi}", f"assessment file; {how_en}"
     status_vi = "hợp lệ" if not rejected else "có dòng bị loại"
     status_en = "valid" if not rejected else "some rows rejected"
     return f"{name}: " + _pick(

@@ -20,6 +20,7 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list]]
     sheet: str | None = None
+    kind: str = "values"  # values (monthly figures) | assessments (core/submission/assessments.py)
 
 
 def cell_text(cell: object) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from orchestration.core.periods import Period, PeriodError
 from orchestration.core.quality.consistency import check_ward_months
 from orchestration.core.reference import Reference, load_reference
+from orchestration.core.submission import assessments
 from orchestration.core.submission import messages as msg
 from orchestration.core.submission.errors import UnreadableFile, bilingual
 from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
@@ -83,6 +84,9 @@ def validate_bytes(
     verdict = FileVerdict(
         path=path, sha256=hashlib.sha256(data).hexdigest(), format=format_from_name(path)
     )
+    # outside the safety net below: a bad reference catalog (a rule row, say) is the operator's to
+    # fix and stops the check or the run, it is not a verdict on this file
+    reference = reference or load_reference()
     try:
         table = read_table(data, path.name)
         verdict.format, verdict.encoding, verdict.delimiter = (
@@ -95,9 +99,15 @@ def validate_bytes(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            reference = reference or load_reference()
-            rows, rejections = _validate_table(table, reference, today or date.today())
-            rows, verdict.warnings = _apply_rules(rows, rejections, reference, table.delimiter)
+            if table.kind == assessments.KIND:  # a file of self-assessments and inspection verdicts
+                verdict.kind = table.kind
+                rows, rejections = assessments.validate_table(
+                    table, reference, today or date.today()
+                )
+            else:
+                rows, rejections = _validate_table(table, reference, today or date.today())
+                # the consistency rules between a ward-month's figures (assessments have none)
+                rows, verdict.warnings = _apply_rules(rows, rejections, reference, table.delimiter)
         finally:
             if gc_was_enabled:
                 gc.enable()

@@ -11,6 +11,7 @@ from orchestration.terminal import visible  # names and notes are the senders'
 VALUES = dg.AssetKey(["raw", "submission_values"])
 FILES = dg.AssetKey(["raw", "submission_files"])
 REJECTIONS = dg.AssetKey(["raw", "submission_rejections"])
+ASSESSMENTS = dg.AssetKey(["raw", "assessment_records"])
 
 # A tuple, not a list: the defs loader would take a module-level list of specs for assets of its own.
 _SPECS = (
@@ -31,6 +32,14 @@ _SPECS = (
         REJECTIONS,
         group_name="ingest",
         description="Mọi dòng bị loại và lý do / every rejected row and why.",
+    ),
+    dg.AssetSpec(
+        ASSESSMENTS,
+        group_name="ingest",
+        description=(
+            "Kết quả tự đánh giá và kiểm tra theo tiêu chí, giữ mọi lần gửi / self-assessments and "
+            "inspection verdicts per criterion from assessment files, every version kept."
+        ),
     ),
 )
 
@@ -62,6 +71,7 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
                 select 'files', count(*) from raw.submission_files
                 union all select 'values', count(*) from raw.submission_values
                 union all select 'rejections', count(*) from raw.submission_rejections
+                union all select 'assessments', count(*) from raw.assessment_records
                 """
             ).fetchall()
         )
@@ -84,4 +94,8 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
     yield dg.MaterializeResult(
         asset_key=REJECTIONS,
         metadata={**common, "rows_rejected": rejected, "dagster/row_count": counts["rejections"]},
+    )
+    yield dg.MaterializeResult(
+        asset_key=ASSESSMENTS,
+        metadata={**common, "dagster/row_count": counts["assessments"]},
     )

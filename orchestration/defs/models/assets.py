@@ -80,6 +80,23 @@ class BaseModelsConfig(dg.Config):
     """Rebuild the base models even when nothing they depend on changed."""
 
 
+def _require_valid_reference() -> None:
+    """Refuse to rebuild from reference data with problems (core/reference_checks.py), before dbt
+    replaces a seed: the warehouse keeps what it was built from, and the failure lists every
+    problem with its file, line and column."""
+    from orchestration import paths
+    from orchestration.core.reference_checks import ReferenceError, require_valid
+
+    try:
+        require_valid(paths.reference_dir())
+    except ReferenceError as error:
+        raise dg.Failure(
+            description=str(error),
+            metadata={"problems": len(error.problems), "reference_dir": str(paths.reference_dir())},
+            allow_retries=False,
+        ) from None
+
+
 def relations(assets_def: dg.AssetsDefinition, keys=None) -> list[str]:
     """``schema.name`` of the tables and views behind ``keys`` (default: all of ``assets_def``),
     as dagster-dbt names them."""
@@ -124,6 +141,7 @@ def base_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: 
             )
         return
     context.log.info(f"rebuilding the base models: {reason}")
+    _require_valid_reference()
     with duckdb_settings.for_dbt():
         invocation = dbt.cli(build_args(), context=context)
     events, failure = run_dbt(invocation)
