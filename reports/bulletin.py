@@ -334,8 +334,8 @@ def _heatmap(fmt, cards, compliance, approved: set[str]) -> dict:
         groups[-1]["rows"].append(
             {
                 "name": card["ward_name"],
-                "score": f"{card['criteria_met']}/{card['criteria_in_force']}"
-                + ("" if card["ward_key"] in approved else " [p]"),
+                "score": f"{card['criteria_met']}/{card['criteria_in_force']}",
+                "provisional": card["ward_key"] not in approved,  # the template marks it [p]
                 "cells": [
                     {
                         "status": cells[card["ward_key"], code]["status"]
