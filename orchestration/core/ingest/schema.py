@@ -1,8 +1,11 @@
-"""The ``raw`` schema (docs/architecture.md), created idempotently."""
+"""The ``raw`` schema (docs/architecture.md), created idempotently, with the ``review`` schema
+beside it (``core/quality/schema.py``): both are input data that dbt reads and never writes."""
 
 from __future__ import annotations
 
 import duckdb
+
+from orchestration.core.quality.schema import ensure_review_schema
 
 DDL = """
 create schema if not exists raw;
@@ -96,3 +99,4 @@ alter table raw.submission_files add column if not exists file_kind varchar;
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
     con.execute(MIGRATIONS)
+    ensure_review_schema(con)
