@@ -290,6 +290,12 @@ def test_a_junk_file_warns_and_fails_the_check_and_the_next_file_still_loads_and
     assert (revision.run_id, MONTH, "SUCCEEDED") in statuses
     assert (junk_run.run_id, junk_month, "FAILED") in statuses
     assert not any(s == "PLANNED" for _, _, s in statuses)  # every planned month was evaluated
+    # a dbt check of a monthly mart: the revision's run evaluated it for each month it planned
+    dbt_check = ui.instance().event_log_storage.get_asset_check_execution_history(
+        AssetCheckKey(AssetKey(["fct_ward_scorecard"]), "ward_key_not_null"), limit=200
+    )
+    months = {h.partition: h.status.value for h in dbt_check if h.run_id == revision.run_id}
+    assert MONTH in months and set(months.values()) == {"SUCCEEDED"}, months
 
 
 def test_the_ui_shows_the_months_stale_after_a_load_until_they_are_rebuilt(ui, shots, tmp_path):

@@ -82,3 +82,15 @@ def test_stamps_are_kept_per_scope_and_missing_relations_named(tmp_path):
     assert stamps.missing_relations(con, ["marts.dim_ward", "marts.dim_period"]) == [
         "marts.dim_period"
     ]
+
+
+def test_a_run_over_a_year_or_less_records_its_checks_for_every_month():
+    year = [f"2026-{m:02d}" for m in range(1, 13)]
+    assert plan.recorded_months(year) == year
+    assert plan.recorded_months(["2026-11"]) == ["2026-11"]
+    assert plan.recorded_months([]) == []
+
+
+def test_a_longer_run_records_its_checks_for_its_last_month_only():
+    history = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)] + ["2026-01"]
+    assert plan.recorded_months(history) == ["2026-01"]

@@ -7,7 +7,8 @@ check result from a dbt step is recorded without a partition: the planned rows w
 and the UI listed a *Skipped* execution beside every *Passed* one. ``per_month`` keeps the result
 (it is the check's output: what gates the steps after a failed blocking check) and records it
 once more per month of the run (same outcome, metadata and severity), so every planned row is
-resolved and no *Skipped* row is left.
+resolved and no *Skipped* row is left. A run over more than a year of months (a full build)
+records its last month only: each evaluation is a storage write of its own.
 
 **The base tests.**
 The base models are the staging views over ``raw`` (``stg_submission_values``, …), the views and
@@ -39,6 +40,7 @@ from dagster._core.storage.tags import (
 from dagster_dbt import DbtCliResource
 
 from orchestration.core import duckdb_settings
+from orchestration.core.models import plan
 from orchestration.core.models.args import PRODUCTION_EXCLUDES
 
 UNIQUE_ID = "dagster_dbt/unique_id"
@@ -115,9 +117,9 @@ def run_months(context: dg.AssetExecutionContext) -> list[str]:
 
 
 def per_month(events: Iterable, context: dg.AssetExecutionContext) -> Iterator:
-    """``events`` with each ``AssetCheckResult`` followed by one evaluation per month of the run
-    (none when the run has no month)."""
-    months = run_months(context)
+    """``events`` with each ``AssetCheckResult`` followed by one evaluation per recorded month of
+    the run (``plan.recorded_months``; none when the run has no month)."""
+    months = plan.recorded_months(run_months(context))
     for event in events:
         yield event
         if not (isinstance(event, dg.AssetCheckResult) and months and event.asset_key):
