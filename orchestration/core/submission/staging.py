@@ -1,0 +1,186 @@
+"""A submission's rows in DuckDB: the rows the validator judges, as one temporary table.
+
+The reading stage shared by the validator's row checks (``row_checks.py``), the assessments'
+checks and the ingest's scan. A row is a record after the header: blank records (every cell white
+space, as ``str.strip`` sees it) are skipped unless the header is as wide and the ward's cell is
+not empty; shorter records are padded with empty cells to the header's width; a record with more
+fields than the header is kept whole and marked ``malformed`` (never cut: ``82,5`` unquoted in a
+comma file shifts the row).
+
+Two ways in, one table out (``line``, ``cells``, ``malformed``, ``number``):
+
+- a CSV whose decoded text holds no quote character (nearly all files): its records are its lines
+  (``\\r\\n``, ``\\r`` or ``\\n``, as Python's ``csv`` module reads them) and its cells the text
+  between delimiters, so DuckDB splits the lines itself, millions of rows a second;
+- anything else (quoted CSV, workbooks, the report form): the cells Python's reader made, with
+  a workbook's numeric value cell in ``number`` (its text, ``str(number)``, in ``cells``).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+
+from orchestration.core.submission.errors import UnreadableFile
+from orchestration.core.submission.table import Table
+from orchestration.core.submission.workspace import strings, table_from_arrays, unique
+
+# Every character ``str.strip()`` removes, as an RE2 character class.
+WHITE_SPACE = "[" + "".join(
+    f"\\x{{{code:04x}}}" for code in range(sys.maxunicode + 1) if chr(code).isspace()
+) + "]"  # fmt: skip
+
+
+def blank_sql(text: str) -> str:
+    """SQL: ``text`` holds nothing but white space (``not text.strip()``)."""
+    return f"regexp_full_match({text}, '{WHITE_SPACE}*')"
+
+
+def strip_sql(text: str) -> str:
+    """SQL: ``text.strip()``."""
+    return f"regexp_replace({text}, '^{WHITE_SPACE}+|{WHITE_SPACE}+$', '', 'g')"
+
+
+@dataclass(frozen=True)
+class Staged:
+    """The judged rows of one file: ``table`` in ``con``, ``width`` the header's."""
+
+    con: duckdb.DuckDBPyConnection
+    table: str
+    width: int
+    columns: dict[str, int]  # contract column → index in cells (0-based)
+    count: int
+
+    def cell(self, column: str) -> str:
+        """SQL for a contract column's cell (1-based list index)."""
+        return f"cells[{self.columns[column] + 1}]"
+
+    def rows(self) -> list[tuple[int, list[str], bool]]:
+        """``(line, cells, malformed)`` in file order, as Python lists (small files)."""
+        return self.con.execute(
+            f"select line, cells, malformed from {self.table} order by line"
+        ).fetchall()
+
+    def distinct(self, expression: str, where: str = "true") -> list:
+        """The distinct values of an SQL expression over the rows."""
+        found = self.con.execute(
+            f"select distinct {expression} from {self.table} where {where}"
+        ).fetchall()
+        return [value for (value,) in found]
+
+    def drop(self) -> None:
+        self.con.execute(f"drop table if exists {self.table}")
+
+
+def stage(con: duckdb.DuckDBPyConnection, table: Table) -> Staged:
+    """Put ``table``'s judged rows into a temporary table of ``con``."""
+    name, source = unique("rows"), unique("records")
+    if table.text is not None and '"' not in table.text and "\x00" not in table.text:
+        records = _records_from_text(con, source, table)
+    else:
+        records = _records_from_cells(con, source, table)
+    width = len(table.header)
+    ward = table.columns["ward_code"] + 1
+    try:
+        # the cheap test first: DuckDB judges the blank test only on the rows the first leaves
+        con.execute(
+            f"""
+            create temp table {name} as
+            with records as ({records})
+            select line, number,
+                case when len(cells) < {width} then list_resize(cells, {width}, '')
+                     else cells end as cells,
+                len(cells) > {width} as malformed
+            from records
+            where (len(cells) = {width} and cells[{ward}] <> '')
+               or not {blank_sql("array_to_string(cells, '')")}
+            """
+        )
+    finally:
+        con.execute(f"drop table if exists {source}")
+    (count,) = con.execute(f"select count(*) from {name}").fetchone()
+    return Staged(con, name, width, dict(table.columns), count)
+
+
+def _records_from_text(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> str:
+    """The records after the header of a quote-free CSV text, one per physical line: a table
+    ``name`` of the lines and the query that splits them into cells."""
+    text = table.text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")[table.header_lines :]
+    first = table.header_lines + 1
+    table_from_arrays(
+        con,
+        name,
+        {"line": np.arange(first, first + len(lines), dtype=np.int32), "text": strings(lines)},
+    )
+    _field_limit(con, name, table.delimiter)
+    delimiter = table.delimiter.replace("'", "''")
+    return f"select line, string_split(text, '{delimiter}') as cells, null::double as number from {name}"
+
+
+def _field_limit(con: duckdb.DuckDBPyConnection, texts: str, delimiter: str) -> None:
+    """Python's CSV reader refuses a field longer than ``csv.field_size_limit()``; so does this
+    reading, on the first such line, in the reader's own words."""
+    limit = csv.field_size_limit()
+    found = con.execute(
+        f"select line, text from {texts} where length(text) > {limit} and "
+        f"list_max(list_transform(string_split(text, ?), lambda c: length(c))) > {limit} "
+        "order by line limit 1",
+        [delimiter],
+    ).fetchone()
+    if found is None:
+        return
+    line, text = found
+    try:
+        next(csv.reader([text], delimiter=delimiter))
+    except csv.Error as error:
+        raise UnreadableFile(
+            f"Dòng {line}: không đọc được CSV ({error})",
+            f"line {line}: cannot parse the CSV ({error})",
+        ) from None
+
+
+def _records_from_cells(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> str:
+    """The records ``table.rows`` yields (Python's CSV reader, a workbook, the form): a table
+    ``name`` of them and the query that reads it."""
+    value = table.columns.get("value")
+    lines, cells, numbers, numeric = [], [], [], []
+    for line, raw in table.rows:
+        texts = raw
+        number = None
+        if any(c.__class__ is not str for c in raw):
+            texts = ["" if c is None else str(c) for c in raw]
+            if value is not None and value < len(raw) and raw[value].__class__ is float:
+                number = raw[value]
+        lines.append(line)
+        cells.append(texts)
+        numbers.append(0.0 if number is None else number)
+        numeric.append(number is not None)
+    if not lines:
+        con.execute(f"create temp table {name} (line integer, cells varchar[], number double)")
+        return f"select * from {name}"
+    table_from_arrays(
+        con,
+        name,
+        {
+            "line": np.array(lines, dtype=np.int32),
+            "cells": _objects(cells),
+            "number": np.array(numbers, dtype=np.float64),
+            "numeric": np.array(numeric, dtype=bool),
+        },
+    )
+    return (
+        f"select line, cells::varchar[] as cells, case when numeric then number end as number "
+        f"from {name}"
+    )
+
+
+def _objects(values: list) -> np.ndarray:
+    found = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        found[i] = value
+    return found
