@@ -261,7 +261,6 @@ def _insert_values(
                 a.note, $received, $loaded
             from {source} as a
             inner join {loads} as s on s.period = a.period
-            order by a.line
             """,
             {"sha": entry.sha256, "received": entry.received_at, "loaded": loaded_at},
         )

@@ -36,6 +36,9 @@ create table if not exists raw.file_period_loads (
     primary key (file_sha256, period)
 );
 
+-- no primary key: (file_sha256, ward_code, period, metric_code) is unique by construction (the
+-- validator accepts one row per ward × month × metric of a file, the ledger loads a file's month
+-- once), and its index was a second copy of the key columns, 15× the table, and 60 % of a load
 create table if not exists raw.submission_values (
     load_seq    bigint,
     file_sha256 varchar,
@@ -46,8 +49,7 @@ create table if not exists raw.submission_values (
     value       double,
     note        varchar,
     received_at timestamp,
-    loaded_at   timestamp,
-    primary key (file_sha256, ward_code, period, metric_code)
+    loaded_at   timestamp
 );
 
 create table if not exists raw.submission_rejections (
@@ -99,4 +101,25 @@ alter table raw.submission_files add column if not exists file_kind varchar;
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
     con.execute(MIGRATIONS)
+    _drop_values_key(con)
     ensure_review_schema(con)
+
+
+def _drop_values_key(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made before issue 17 has a primary key on ``raw.submission_values``; DuckDB
+    cannot drop a constraint, so the table is copied without it, in one transaction."""
+    ((keys,),) = con.execute(
+        "select count(*) from duckdb_constraints() where schema_name = 'raw' "
+        "and table_name = 'submission_values' and constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    if not keys:
+        return
+    con.execute("begin transaction")
+    try:
+        con.execute("create table raw.submission_values_unkeyed as from raw.submission_values")
+        con.execute("drop table raw.submission_values")
+        con.execute("alter table raw.submission_values_unkeyed rename to submission_values")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

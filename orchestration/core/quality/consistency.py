@@ -31,7 +31,6 @@ from orchestration.core.quality import expressions as ex
 from orchestration.core.quality.rules import Finding
 from orchestration.core.reference import Reference
 from orchestration.core.submission import messages as msg
-from orchestration.core.submission.lookups import units
 from orchestration.core.submission.model import SubmissionRow
 from orchestration.core.submission.workspace import strings, table_from_arrays, unique
 
@@ -63,9 +62,10 @@ def str_ref(ref: tuple[str, int]) -> str:
 def check_ward_months(
     con: duckdb.DuckDBPyConnection, accepted: str, reference: Reference
 ) -> RuleStage:
-    """Apply the reference's rules to each ward-month of the table ``accepted`` (``line``,
-    ``ward_code``, ``period``, ``pi``, ``metric_code``, ``value``, ``note``) and delete from it the
-    ward-months an error rule rejects (returned in ``rejected`` with their problems)."""
+    """Apply the reference's rules to each ward-month of the table ``accepted`` (the row checks'
+    ``row_checks.ACCEPTED``: ``pi`` the month's index, ``wid`` / ``mid`` / ``unit`` ids of the ward
+    code, metric and unit) and delete from it the ward-months an error rule rejects (returned in
+    ``rejected`` with their problems)."""
     stage = RuleStage()
     periods = [p for (p,) in con.execute(f"select distinct period from {accepted}").fetchall()]
     in_force = {p: [r for r in reference.rules if r.in_force(Period.parse(p))] for p in periods}
@@ -88,41 +88,33 @@ def check_ward_months(
 def _findings(con, accepted: str, reference: Reference, in_force, refs) -> list[Finding]:
     """Every rule in force that does not hold, in the order of the ward-months' first rows, then
     of the catalog."""
-    units_table = unique("units")
-    table_from_arrays(con, units_table, units(reference))
-    params: dict[str, object] = {"metrics": sorted({metric for metric, _lag in refs})}
-    columns = []
-    for i, (metric, lag) in enumerate(refs):
-        params[f"m{i}"], params[f"l{i}"] = metric, lag
-        columns.append(
-            f"max(r.value) filter (where r.metric_code = $m{i} and m.pi - r.pi = $l{i}) as v{i}"
+    metrics = sorted({metric for metric, _lag in refs})
+    mids = dict(
+        con.execute(
+            f"select metric_code, any_value(mid) from {accepted} "
+            "where metric_code in (select unnest($metrics::varchar[])) group by metric_code",
+            {"metrics": metrics},
+        ).fetchall()
+    )
+    pivot = [
+        f"max(value) filter (where mid = {mids[metric]}) as m{i}" if metric in mids
+        else f"null::double as m{i}"
+        for i, metric in enumerate(metrics)
+    ]  # fmt: skip
+    picked = [f"{'p' if lag else 'c'}.m{metrics.index(metric)} as v{i}"
+              for i, (metric, lag) in enumerate(refs)]  # fmt: skip
+    data = con.execute(
+        f"""
+        with months as (
+            select wid, pi, unit, any_value(ward_code) as ward_code, any_value(period) as period,
+                min(line) as first_line, {", ".join(pivot)}
+            from {accepted} group by wid, pi, unit
         )
-    try:
-        data = con.execute(
-            f"""
-            with rows as (
-                select a.ward_code, a.period, a.pi, a.metric_code, a.value, a.line, u.era
-                from {accepted} as a
-                inner join {units_table} as u
-                    on u.code = a.ward_code and a.pi between u.first_pi and u.last_pi
-            ),
-            months as (
-                select ward_code, period, pi, era, min(line) as first_line
-                from rows group by ward_code, period, pi, era
-            )
-            select m.ward_code, m.period, any_value(m.first_line) as first_line,
-                {", ".join(columns)}
-            from months as m
-            left join rows as r
-                on r.ward_code = m.ward_code and r.era = m.era
-                and r.pi between m.pi - 1 and m.pi
-                and r.metric_code in (select unnest($metrics::varchar[]))
-            group by m.ward_code, m.period
-            """,
-            params,
-        ).fetchnumpy()
-    finally:
-        con.execute(f"drop table if exists {units_table}")
+        select c.ward_code, c.period, c.first_line, {", ".join(picked)}
+        from months as c
+        left join months as p on p.wid = c.wid and p.unit = c.unit and p.pi = c.pi - 1
+        """
+    ).fetchnumpy()
     wards, months, first_lines = data["ward_code"], data["period"], data["first_line"]
     values = {
         ref: np.ma.filled(np.ma.asarray(data[f"v{i}"]).astype(float), np.nan)

@@ -3,15 +3,18 @@
 A file of a million rows has a few thousand distinct ward codes, a few dozen periods and metric
 codes and some thousands of distinct values: the rules for one text (how a ward code is read, a
 period, a metric code, a number in the file's decimal style) run here in Python on each distinct
-text once, and ``row_checks.py`` joins the results to the rows in DuckDB. Each lookup is a dict of
-numpy columns keyed by the raw text (``raw``), with ``problem``: an index into the file's list of
-problems (``Problems``), -1 for none.
+text once, and ``row_checks.py`` joins the results to the rows in DuckDB. Each lookup is a
+``Reading``: numpy columns keyed by the raw text (``raw``), with ``problem`` (an index into the
+file's list of problems, ``Problems``, -1 for none) and, for wards, periods and metrics, the id of
+what the text means (``names[id]``: a ward code, a period label, a metric code), so that rows are
+grouped by small integers, and two texts meaning the same (``19`` and ``00019``) group together.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -24,6 +27,20 @@ from orchestration.core.submission.workspace import strings
 
 WARD_CODE_DIGITS = 5
 NONE = -1  # no problem
+
+
+@dataclass
+class Reading:
+    columns: dict[str, np.ndarray]
+    names: list[str] = field(default_factory=list)  # id → what the text means
+
+
+class _Ids(dict):
+    """What a text means → a small integer, in order of first meeting."""
+
+    def __missing__(self, key: str) -> int:
+        self[key] = len(self)
+        return self[key]
 
 
 class Problems(list):
@@ -46,11 +63,11 @@ def period_label(raw_period: str) -> tuple[str, Period | None]:
     return str(period), period
 
 
-def periods(texts: list[str], today: date, problems: Problems) -> dict[str, np.ndarray]:
-    """``label`` as reported, ``pi`` the month's index when it is a month not in the future (-1
-    otherwise: which era a ward belongs to says nothing useful about the future)."""
+def periods(texts: list[str], today: date, problems: Problems) -> Reading:
+    """``pid`` (the label as reported), ``pi`` the month's index when it is a month not in the
+    future (-1 otherwise: which era a ward belongs to says nothing useful about the future)."""
     current = Period.containing(today)
-    labels, indexes, found = [], [], []
+    ids, found_ids, indexes, found = _Ids(), [], [], []
     for raw in texts:
         label, period = period_label(raw)
         problem = None
@@ -59,15 +76,16 @@ def periods(texts: list[str], today: date, problems: Problems) -> dict[str, np.n
         elif period > current:
             problem = msg.future_period(label, str(current), today.isoformat())
             period = None
-        labels.append(label)
+        found_ids.append(ids[label])
         indexes.append(NONE if period is None else period.index)
         found.append(problems.add(problem))
-    return {
+    columns = {
         "raw": strings(texts),
-        "label": strings(labels),
-        "pi": np.array(indexes, dtype=np.int64),
-        "problem": np.array(found, dtype=np.int64),
+        "pid": np.array(found_ids, dtype=np.int32),
+        "pi": np.array(indexes, dtype=np.int32),
+        "problem": np.array(found, dtype=np.int32),
     }
+    return Reading(columns, list(ids))
 
 
 def ward_code(raw: str, reference: Reference) -> str:
@@ -80,35 +98,40 @@ def ward_code(raw: str, reference: Reference) -> str:
     return code
 
 
-def wards(texts: list[str], reference: Reference, problems: Problems) -> dict[str, np.ndarray]:
-    """``code`` as read; ``problem`` when no ward ever had it."""
-    codes, found = [], []
+def wards(texts: list[str], reference: Reference, problems: Problems) -> Reading:
+    """``wid`` (the code as read); ``problem`` when no ward ever had it."""
+    ids, found_ids, found = _Ids(), [], []
     for raw in texts:
         code = ward_code(raw, reference)
-        codes.append(code)
+        found_ids.append(ids[code])
         unknown = not reference.wards_with_code(code)
         found.append(problems.add(msg.unknown_ward(raw.strip(), code) if unknown else None))
-    return {
+    columns = {
         "raw": strings(texts),
-        "code": strings(codes),
-        "problem": np.array(found, dtype=np.int64),
+        "wid": np.array(found_ids, dtype=np.int32),
+        "problem": np.array(found, dtype=np.int32),
     }
+    return Reading(columns, list(ids))
 
 
-def units(reference: Reference) -> dict[str, np.ndarray]:
-    """Every unit: its code, era and the months it reports (open ends as far as can be)."""
-    codes, eras, first, last = [], [], [], []
-    for code, found in reference.wards.items():
-        for unit in found:
-            codes.append(code)
-            eras.append(unit.era)
+def units(codes: list[str], reference: Reference) -> dict[str, np.ndarray]:
+    """The units of ``codes`` (``wid`` = index in ``codes``): ``unit`` tells one unit from another
+    (a code may name an old and a new ward) and the months each reports (open ends as far as can
+    be)."""
+    wids, found, first, last = [], [], [], []
+    everyone = [unit for units in reference.wards.values() for unit in units]
+    number = {id(unit): i for i, unit in enumerate(everyone)}
+    for wid, code in enumerate(codes):
+        for unit in reference.wards_with_code(code):
+            wids.append(wid)
+            found.append(number[id(unit)])
             first.append(unit.first_period.index if unit.first_period else 0)
             last.append(unit.last_period.index if unit.last_period else 10**6)
     return {
-        "code": strings(codes),
-        "era": strings(eras),
-        "first_pi": np.array(first, dtype=np.int64),
-        "last_pi": np.array(last, dtype=np.int64),
+        "wid": np.array(wids, dtype=np.int32),
+        "unit": np.array(found, dtype=np.int32),
+        "first_pi": np.array(first, dtype=np.int32),
+        "last_pi": np.array(last, dtype=np.int32),
     }
 
 
@@ -116,10 +139,13 @@ def not_valid_then(code: str, label: str, reference: Reference) -> msg.Problem:
     return msg.ward_not_valid(code, label, reference.wards_with_code(code))
 
 
-def metrics(texts: list[str], reference: Reference, problems: Problems) -> dict[str, np.ndarray]:
-    """``code`` (the catalog's when known, else the text stripped), ``stripped``, bounds (NaN when
-    open) and whether the metric counts (whole numbers only)."""
-    codes, stripped, low, high, integral, found = [], [], [], [], [], []
+def metrics(texts: list[str], reference: Reference, problems: Problems) -> Reading:
+    """``mid`` (the catalog's code when known, else the text stripped: known metrics have the
+    first ids, their order in the catalog), bounds (NaN when open) and whether the metric counts
+    (whole numbers only)."""
+    ids, found_ids, low, high, integral, found = _Ids(), [], [], [], [], []
+    for code in reference.metrics:
+        ids[code]  # noqa: B018 - numbered first
     for raw in texts:
         text = raw.strip()
         metric = reference.metric(text) or reference.metric(text.lower())
@@ -127,26 +153,23 @@ def metrics(texts: list[str], reference: Reference, problems: Problems) -> dict[
         if metric is None:
             close = difflib.get_close_matches(text.lower(), reference.metrics, n=1)
             problem = msg.unknown_metric(text, close[0] if close else None)
-        codes.append(text if metric is None else metric.code)
-        stripped.append(text)
+        found_ids.append(ids[text if metric is None else metric.code])
         low.append(math.nan if metric is None or metric.min_value is None else metric.min_value)
         high.append(math.nan if metric is None or metric.max_value is None else metric.max_value)
         integral.append(metric is not None and metric.integral)
         found.append(problems.add(problem))
-    return {
+    columns = {
         "raw": strings(texts),
-        "code": strings(codes),
-        "stripped": strings(stripped),
+        "mid": np.array(found_ids, dtype=np.int32),
         "low": np.array(low, dtype=np.float64),
         "high": np.array(high, dtype=np.float64),
         "integral": np.array(integral, dtype=bool),
-        "problem": np.array(found, dtype=np.int64),
+        "problem": np.array(found, dtype=np.int32),
     }
+    return Reading(columns, list(ids))
 
 
-def values(
-    texts: list[str], number_style: str, file_format: str, problems: Problems
-) -> dict[str, np.ndarray]:
+def values(texts: list[str], number_style: str, file_format: str, problems: Problems) -> Reading:
     """``value`` as read in the file's decimal style (NaN when it is not a number: ``problem``
     says why)."""
     parse = value_parser(number_style)
@@ -165,8 +188,9 @@ def values(
                 problem = msg.not_numeric(text, error.ambiguous)
         found_values.append(value)
         found.append(problems.add(problem))
-    return {
+    columns = {
         "raw": strings(texts),
         "value": np.array(found_values, dtype=np.float64),
-        "problem": np.array(found, dtype=np.int64),
+        "problem": np.array(found, dtype=np.int32),
     }
+    return Reading(columns)

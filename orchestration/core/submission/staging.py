@@ -10,8 +10,8 @@ comma file shifts the row).
 Two ways in, one table out (``line``, ``cells``, ``malformed``, ``number``):
 
 - a CSV whose decoded text holds no quote character (nearly all files): its records are its lines
-  (``\\r\\n``, ``\\r`` or ``\\n``, as Python's ``csv`` module reads them) and its cells the text
-  between delimiters, so DuckDB splits the lines itself, millions of rows a second;
+  (``Table.lines``, cut as Python's ``csv`` module cuts them) and its cells the text between
+  delimiters, so DuckDB splits the lines itself, millions of rows a second;
 - anything else (quoted CSV, workbooks, the report form): the cells Python's reader made, with
   a workbook's numeric value cell in ``number`` (its text, ``str(number)``, in ``cells``).
 """
@@ -54,6 +54,8 @@ class Staged:
     width: int
     columns: dict[str, int]  # contract column → index in cells (0-based)
     count: int
+    # the longest line of a quote-free text (no cell is longer); None when not known
+    longest_line: int | None = None
 
     def cell(self, column: str) -> str:
         """SQL for a contract column's cell (1-based list index)."""
@@ -79,8 +81,8 @@ class Staged:
 def stage(con: duckdb.DuckDBPyConnection, table: Table) -> Staged:
     """Put ``table``'s judged rows into a temporary table of ``con``."""
     name, source = unique("rows"), unique("records")
-    if table.text is not None and '"' not in table.text and "\x00" not in table.text:
-        records = _records_from_text(con, source, table)
+    if table.lines is not None:
+        records = _records_from_lines(con, source, table)
     else:
         records = _records_from_cells(con, source, table)
     width = len(table.header)
@@ -102,15 +104,15 @@ def stage(con: duckdb.DuckDBPyConnection, table: Table) -> Staged:
         )
     finally:
         con.execute(f"drop table if exists {source}")
-    (count,) = con.execute(f"select count(*) from {name}").fetchone()
-    return Staged(con, name, width, dict(table.columns), count)
+    ((count,),) = con.execute(f"select count(*) from {name}").fetchall()
+    longest = max(map(len, table.lines), default=0) if table.lines is not None else None
+    return Staged(con, name, width, dict(table.columns), count, longest)
 
 
-def _records_from_text(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> str:
-    """The records after the header of a quote-free CSV text, one per physical line: a table
-    ``name`` of the lines and the query that splits them into cells."""
-    text = table.text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")[table.header_lines :]
+def _records_from_lines(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> str:
+    """The records after the header of a quote-free CSV text, one per line: a table ``name`` of
+    the lines and the query that splits them into cells."""
+    lines = table.lines[table.header_lines :]
     first = table.header_lines + 1
     table_from_arrays(
         con,
@@ -131,10 +133,10 @@ def _field_limit(con: duckdb.DuckDBPyConnection, texts: str, delimiter: str) -> 
         f"list_max(list_transform(string_split(text, ?), lambda c: length(c))) > {limit} "
         "order by line limit 1",
         [delimiter],
-    ).fetchone()
-    if found is None:
+    ).fetchall()
+    if not found:
         return
-    line, text = found
+    ((line, text),) = found
     try:
         next(csv.reader([text], delimiter=delimiter))
     except csv.Error as error:

@@ -21,9 +21,9 @@ class Table:
     rows: Iterator[tuple[int, list]]
     sheet: str | None = None
     kind: str = "values"  # values (monthly figures) | assessments (core/submission/assessments.py)
-    # A CSV's decoded text and the physical lines up to the header's end: when the text holds no
-    # quote, its records are its lines and DuckDB splits them (``staging.py``) instead of ``rows``.
-    text: str | None = None
+    # A CSV text without a quote: its lines (records) and how many of them the header's end is;
+    # DuckDB splits the lines after the header into cells (``staging.py``) instead of ``rows``.
+    lines: list[str] | None = None
     header_lines: int = 0
 
 

@@ -49,5 +49,5 @@ def table_from_arrays(con: duckdb.DuckDBPyConnection, name: str, columns: dict) 
 def strings(values) -> np.ndarray:
     """An object array of Python strings (or None), as DuckDB reads VARCHAR from numpy."""
     found = np.empty(len(values), dtype=object)
-    found[:] = list(values)
+    found[:] = values if isinstance(values, list) else list(values)
     return found
