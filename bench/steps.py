@@ -151,6 +151,7 @@ def validator(work: Path, plan: dict) -> dict:
     from orchestration.core.quality.screening import screen_pending
     from orchestration.core.reference import load_reference
     from orchestration.core.submission.validate import validate_file
+    from orchestration.core.submission.workspace import single_threaded
 
     source, size = _one_file(work)
     reference = load_reference()  # read once per process in production too
@@ -158,19 +159,21 @@ def validator(work: Path, plan: dict) -> dict:
     paths.home().mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(paths.warehouse_path())) as con:
         ensure_raw_schema(con)
-        # in the load's connection, as load_pending does: the accepted rows stay in DuckDB
-        verdict, validate_seconds = _timed(
-            lambda: validate_file(
-                entry.path, reference=reference, today=entry.received_at.date(), con=con
+        # as load_pending does: in the load's connection (the accepted rows stay in DuckDB), on
+        # one DuckDB thread
+        with single_threaded(con):
+            verdict, validate_seconds = _timed(
+                lambda: validate_file(
+                    entry.path, reference=reference, today=entry.received_at.date(), con=con
+                )
             )
-        )
-        if verdict.rejections or len(verdict.rows) != size["rows"]:
-            reasons = sorted({r.reason for r in verdict.rejections})
-            raise SystemExit(
-                f"the validator accepted {len(verdict.rows)} of {size['rows']} rows; "
-                f"rejections: {', '.join(reasons) or 'none'}"
-            )
-        loads, load_seconds = _timed(lambda: load_file(con, entry, verdict, entry.partitions))
+            if verdict.rejections or len(verdict.rows) != size["rows"]:
+                reasons = sorted({r.reason for r in verdict.rejections})
+                raise SystemExit(
+                    f"the validator accepted {len(verdict.rows)} of {size['rows']} rows; "
+                    f"rejections: {', '.join(reasons) or 'none'}"
+                )
+            loads, load_seconds = _timed(lambda: load_file(con, entry, verdict, entry.partitions))
         rows = con.execute("select count(*) from raw.submission_values").fetchone()[0]
         # the screening the ingest runs after its files (issue 14): rules on the values in force,
         # outliers against 24 months; reported beside validate + load, not inside ``seconds``

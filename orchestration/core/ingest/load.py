@@ -31,6 +31,7 @@ from orchestration.core.submission.accepted import AcceptedRows
 from orchestration.core.submission.assessments import KIND as ASSESSMENTS
 from orchestration.core.submission.model import FileVerdict
 from orchestration.core.submission.validate import validate_file
+from orchestration.core.submission.workspace import single_threaded
 
 
 @dataclass(frozen=True)
@@ -351,6 +352,17 @@ def loaded_pairs(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> set[tup
     return {(sha, period) for sha, period in found}
 
 
+def _validate_and_load(con, entry: ArchivedFile, todo: list[str]) -> list[LoadResult]:
+    # the day received, so a ``future_period`` verdict does not change when the file is reloaded;
+    # in this connection, so the accepted rows go into raw without leaving DuckDB
+    verdict = validate_file(entry.path, today=entry.received_at.date(), con=con)
+    try:
+        return load_file(con, entry, verdict, todo)
+    finally:
+        if isinstance(verdict.rows, AcceptedRows):
+            verdict.rows.drop()
+
+
 def load_pending(
     con: duckdb.DuckDBPyConnection,
     entries: Iterable[ArchivedFile],
@@ -366,20 +378,14 @@ def load_pending(
     ordered = sorted(entries, key=lambda e: (e.received_at, e.sha256))
     done = loaded_pairs(con, (e.sha256 for e in ordered))
     results = []
-    for entry in ordered:
-        todo = [p for p in entry.partitions if p in wanted and (entry.sha256, p) not in done]
-        if not todo:
-            continue
-        # the day received, so a ``future_period`` verdict does not change when the file is
-        # reloaded; in this connection, so the accepted rows go into raw without leaving DuckDB
-        verdict = validate_file(entry.path, today=entry.received_at.date(), con=con)
-        if progress:
-            progress(entry, todo)
-        try:
-            results.extend(load_file(con, entry, verdict, todo))
-        finally:
-            if isinstance(verdict.rows, AcceptedRows):
-                verdict.rows.drop()
+    with single_threaded(con):  # files are a few thousand rows each
+        for entry in ordered:
+            todo = [p for p in entry.partitions if p in wanted and (entry.sha256, p) not in done]
+            if not todo:
+                continue
+            if progress:
+                progress(entry, todo)
+            results.extend(_validate_and_load(con, entry, todo))
     screened = screen_pending(con, now=local_now())  # this run's loads, and any a crash left
     return [
         replace(

@@ -31,7 +31,7 @@ from orchestration.core.submission import messages as msg
 from orchestration.core.submission.model import Rejection
 from orchestration.core.submission.staging import Staged, strip_sql
 from orchestration.core.submission.table import Table
-from orchestration.core.submission.workspace import strings, table_from_arrays, unique
+from orchestration.core.submission.workspace import strings, unique
 
 # the accepted table's columns: what the loader and ``wardstat check`` read, then the ids the rule
 # stage groups by (``unit`` tells the old and the new ward of one code apart)
@@ -48,21 +48,21 @@ class RowChecks:
 
 @dataclass
 class _Names:
-    """The temporary tables of one file's checks."""
+    """The arrays (registered) and temporary tables of one file's checks."""
 
     wards: str
     periods: str
     metrics: str
     numbers: str
     units: str
-    judged: str
-    repeats: str
-    copies: str
-    kept: str
-    bad_months: str
     codes: str
     labels: str
     metric_codes: str
+    judged: str
+    repeats: str
+    copies: str
+    kept: str  # a view
+    bad_months: str
 
     @classmethod
     def new(cls) -> _Names:
@@ -98,7 +98,7 @@ def check_rows(staged: Staged, table: Table, reference: Reference, today: date) 
     )
     numbers = lookups.values(value_texts or [], table.number_style, table.format, problems)
     names = _Names.new()
-    tables = {
+    arrays = {
         names.wards: readings.wards.columns,
         names.periods: readings.periods.columns,
         names.metrics: readings.metrics.columns,
@@ -110,23 +110,36 @@ def check_rows(staged: Staged, table: Table, reference: Reference, today: date) 
     }
     accepted = unique("accepted")
     try:
-        for name, columns in tables.items():
-            table_from_arrays(con, name, columns)
+        for name, columns in arrays.items():
+            con.register(name, columns)
         con.execute(_judged_sql(staged, names, table))
         for statement in _kept_sql(names, len(reference.metrics)):
             con.execute(statement)
         con.execute(_bad_months_sql(names))
         con.execute(_accepted_sql(names, accepted))
-        rejections = _rejections(staged, names, table, readings, reference)
+        ((count, rejected, conflicting, bad_months),) = con.execute(
+            f"select (select count(*) from {accepted}), "
+            f"(select count(*) from {names.judged} where has_problem), "
+            f"(select count(*) from {names.copies} where not same), "
+            f"(select count(*) from {names.bad_months})"
+        ).fetchall()
+        rejections = []
+        if rejected:
+            rejections += _row_problems(staged, names, table, readings, reference)
+        if conflicting:
+            rejections += _conflicting(staged, names, table, readings)
+        if bad_months:
+            rejections += _dropped(staged, names, table, readings)
+        rejections.sort(key=lambda r: (r.line or 0, r.reason))
     except BaseException:
         con.execute(f"drop table if exists {accepted}")
         raise
     finally:
         con.execute(f"drop view if exists {names.kept}")
-        for name in names.__dict__.values():
-            if name != names.kept:
-                con.execute(f"drop table if exists {name}")
-    ((count,),) = con.execute(f"select count(*) from {accepted}").fetchall()
+        for name in (names.judged, names.repeats, names.copies, names.bad_months):
+            con.execute(f"drop table if exists {name}")
+        for name in arrays:
+            con.unregister(name)
     return RowChecks(accepted, count, rejections)
 
 
@@ -261,22 +274,6 @@ def _accepted_sql(names: _Names, accepted: str) -> str:
         anti join {names.bad_months} as b on b.wid = k.wid and b.pid = k.pid
         where k.same
         """
-
-
-def _rejections(
-    staged: Staged, names: _Names, table: Table, readings: _Readings, reference: Reference
-) -> list[Rejection]:
-    found = _row_problems(staged, names, table, readings, reference)
-    ((conflicting, bad_months),) = staged.con.execute(
-        f"select (select count(*) from {names.copies} where not same), "
-        f"(select count(*) from {names.bad_months})"
-    ).fetchall()
-    if conflicting:
-        found += _conflicting(staged, names, table, readings)
-    if bad_months:
-        found += _dropped(staged, names, table, readings)
-    found.sort(key=lambda r: (r.line or 0, r.reason))
-    return found
 
 
 def _row_problems(

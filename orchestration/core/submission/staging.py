@@ -27,7 +27,7 @@ import numpy as np
 
 from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.table import Table
-from orchestration.core.submission.workspace import strings, table_from_arrays, unique
+from orchestration.core.submission.workspace import registered, strings, unique
 
 # Every character ``str.strip()`` removes, as an RE2 character class.
 WHITE_SPACE = "[" + "".join(
@@ -80,19 +80,24 @@ class Staged:
 
 def stage(con: duckdb.DuckDBPyConnection, table: Table) -> Staged:
     """Put ``table``'s judged rows into a temporary table of ``con``."""
-    name, source = unique("rows"), unique("records")
-    if table.lines is not None:
-        records = _records_from_lines(con, source, table)
-    else:
-        records = _records_from_cells(con, source, table)
+    name = unique("rows")
     width = len(table.header)
     ward = table.columns["ward_code"] + 1
-    try:
+    longest = None
+    if table.lines is not None:
+        lines = table.lines[table.header_lines :]
+        longest = max(map(len, lines), default=0)
+        columns, records = _lines(lines, table.header_lines + 1, table.delimiter)
+    else:
+        columns, records = _cells(table)
+    with registered(con, columns) as source:
+        if longest is not None and longest > csv.field_size_limit():
+            _field_limit(con, source, table.delimiter)
         # the cheap test first: DuckDB judges the blank test only on the rows the first leaves
         con.execute(
             f"""
             create temp table {name} as
-            with records as ({records})
+            with records as ({records.format(source=source)})
             select line, number,
                 case when len(cells) < {width} then list_resize(cells, {width}, '')
                      else cells end as cells,
@@ -102,26 +107,19 @@ def stage(con: duckdb.DuckDBPyConnection, table: Table) -> Staged:
                or not {blank_sql("array_to_string(cells, '')")}
             """
         )
-    finally:
-        con.execute(f"drop table if exists {source}")
     ((count,),) = con.execute(f"select count(*) from {name}").fetchall()
-    longest = max(map(len, table.lines), default=0) if table.lines is not None else None
     return Staged(con, name, width, dict(table.columns), count, longest)
 
 
-def _records_from_lines(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> str:
-    """The records after the header of a quote-free CSV text, one per line: a table ``name`` of
-    the lines and the query that splits them into cells."""
-    lines = table.lines[table.header_lines :]
-    first = table.header_lines + 1
-    table_from_arrays(
-        con,
-        name,
-        {"line": np.arange(first, first + len(lines), dtype=np.int32), "text": strings(lines)},
+def _lines(lines: list[str], first: int, delimiter: str) -> tuple[dict, str]:
+    """The lines after the header of a quote-free CSV text (one record each, the first numbered
+    ``first``), and the query that splits them into cells."""
+    columns = {"line": np.arange(first, first + len(lines), dtype=np.int32), "text": strings(lines)}
+    quoted = delimiter.replace("'", "''")
+    return columns, (
+        f"select line, string_split(text, '{quoted}') as cells, null::double as number "
+        "from {source}"
     )
-    _field_limit(con, name, table.delimiter)
-    delimiter = table.delimiter.replace("'", "''")
-    return f"select line, string_split(text, '{delimiter}') as cells, null::double as number from {name}"
 
 
 def _field_limit(con: duckdb.DuckDBPyConnection, texts: str, delimiter: str) -> None:
@@ -146,9 +144,9 @@ def _field_limit(con: duckdb.DuckDBPyConnection, texts: str, delimiter: str) -> 
         ) from None
 
 
-def _records_from_cells(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> str:
-    """The records ``table.rows`` yields (Python's CSV reader, a workbook, the form): a table
-    ``name`` of them and the query that reads it."""
+def _cells(table: Table) -> tuple[dict, str]:
+    """The records ``table.rows`` yields (Python's CSV reader, a workbook, the form) and the
+    query that reads them."""
     value = table.columns.get("value")
     lines, cells, numbers, numeric = [], [], [], []
     for line, raw in table.rows:
@@ -162,22 +160,16 @@ def _records_from_cells(con: duckdb.DuckDBPyConnection, name: str, table: Table)
         cells.append(texts)
         numbers.append(0.0 if number is None else number)
         numeric.append(number is not None)
-    if not lines:
-        con.execute(f"create temp table {name} (line integer, cells varchar[], number double)")
-        return f"select * from {name}"
-    table_from_arrays(
-        con,
-        name,
-        {
-            "line": np.array(lines, dtype=np.int32),
-            "cells": _objects(cells),
-            "number": np.array(numbers, dtype=np.float64),
-            "numeric": np.array(numeric, dtype=bool),
-        },
-    )
-    return (
-        f"select line, cells::varchar[] as cells, case when numeric then number end as number "
-        f"from {name}"
+    columns = {
+        "line": np.array(lines, dtype=np.int32),
+        "cells": _objects(cells),
+        "number": np.array(numbers, dtype=np.float64),
+        "numeric": np.array(numeric, dtype=bool),
+    }
+    # an empty object column has no type: cast it (and read nothing)
+    return columns, (
+        "select line, cells::varchar[] as cells, case when numeric then number end as number "
+        "from {source}" + ("" if lines else " where false")
     )
 
 
