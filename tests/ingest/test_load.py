@@ -10,6 +10,7 @@ import pytest
 from orchestration import paths
 from orchestration.core.ingest import load
 from orchestration.core.ingest.archive import archive_file, list_archived
+from orchestration.core.ingest.schema import DDL
 from orchestration.core.submission.validate import validate_file
 
 from .conftest import OTHER_WARD, WARD, query, write_csv
@@ -129,6 +130,38 @@ def test_a_file_of_many_rejections_keeps_every_row_and_words_the_first(home, tmp
     assert {r[1] for r in rows} == {"conflicting_duplicate"}
     worded = [r for r in rows if r[2] is not None]
     assert [r[0] for r in worded] == list(range(2, 32))
-    assert all(r[2].startswith(f"Dòng {r[0]}, ") and r[3].startswith(f"Line {r[0]}, ") for r in worded)
+    assert all(
+        r[2].startswith(f"Dòng {r[0]}, ") and r[3].startswith(f"Line {r[0]}, ") for r in worded
+    )
     assert all(r[4] == "75" and r[5].startswith(WARD) for r in rows)
     assert query("select rows_rejected from raw.submission_files") == [(75,)]
+
+
+def test_a_warehouse_from_before_issue_17_loses_the_values_key_and_keeps_its_rows(
+    home, tmp_path, valid_lines
+):
+    """``raw.submission_values`` had a primary key (a second copy of its key columns, 60 % of a
+    load); a warehouse that has it is migrated when the schema is ensured: same rows, no key,
+    and loading goes on (the key is unique by construction: one load per file × month)."""
+    keyed = DDL.replace(
+        "    loaded_at   timestamp\n);",
+        "    loaded_at   timestamp,\n    primary key (file_sha256, ward_code, period, metric_code)\n);",
+    )
+    assert keyed != DDL
+    paths.home().mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        con.execute(keyed)
+        con.execute(
+            "insert into raw.submission_values values "
+            "(1, 'old', 2, ?, '2024-04', 'fires', 1, null, now(), now())",
+            [WARD],
+        )
+    archive_file(write_csv(tmp_path / "a.csv", valid_lines), received_at=datetime(2024, 5, 16))
+    assert [r.rows_loaded for r in _load_all()] == [4]
+    assert counts_of_raw()[0] == 5
+    assert query(
+        "select count(*) from duckdb_constraints() where table_name = 'submission_values'"
+    ) == [(0,)]
+    assert query(
+        "select ward_code, value from raw.submission_values where file_sha256 = 'old'"
+    ) == [(WARD, 1.0)]

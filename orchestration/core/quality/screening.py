@@ -408,11 +408,22 @@ def _against_city(con, short: list[tuple]) -> list[tuple]:
         }  # fmt: skip
     finally:
         con.unregister("_q_city_needed")
+    # every value's z at once (a whole history holds hundreds of thousands: 15 µs each one by
+    # one), then each candidate judged alone, as before; the margin keeps a value whose z the
+    # two ways round differently at the threshold
+    found = [stats.get((c, e, p, m), (math.nan, math.nan, 0)) for _w, p, c, e, m, _v in short]
+    median, mad, n = (np.array(column, dtype=float) for column in zip(*found, strict=True))
+    value = np.array([s[5] for s in short], dtype=float)
+    with np.errstate(invalid="ignore"):
+        z, _scale = outliers.modified_z(
+            np.log1p(np.maximum(value, 0.0)), median, mad, outliers.CITY_SCALE_FLOOR
+        )
+        candidates = (n >= outliers.MIN_CITY_WARDS) & (np.abs(z) > outliers.THRESHOLD - 1e-6)
     judged = []
-    for ward, period, city, era, metric, value in short:
-        median, mad, n = stats.get((city, era, period, metric), (None, None, 0))
-        if n >= outliers.MIN_CITY_WARDS:
-            judged.append((ward, period, metric, outliers.against_city(value, median, mad, n)))
+    for i in np.flatnonzero(candidates):
+        ward, period, _city, _era, metric, v = short[i]
+        screened = outliers.against_city(v, float(median[i]), float(mad[i]), int(n[i]))
+        judged.append((ward, period, metric, screened))
     return judged
 
 
