@@ -44,6 +44,17 @@ NEEDS = {
     "renderer_check": ("scorecards_chromium", "scorecards_weasyprint", "bulletins_chromium",
                        "bulletins_weasyprint"),
 }  # fmt: skip
+# the steps each measure needs (and, through NEEDS, theirs): ``python -m bench run --only``
+MEASURE_STEPS = {
+    "ingest": ("ingest", "ingest_baseline"),
+    "validator": ("validator", "validator_baseline"),
+    "models_full": ("models_full", "models_sql", "disk"),
+    "models_dbt_only": ("models_dbt_only", "models_sql"),
+    "models_incremental": ("models_month",),
+    "scorecards": ("scorecards_chromium", "scorecards_weasyprint", "renderer_check"),
+    "bulletins": ("bulletins_chromium", "bulletins_weasyprint", "renderer_check"),
+    "demo_end_to_end": ("demo",),
+}
 # Issue 17's goals in absolute terms: seconds per document per core (HTML + PDF), the largest
 # single process of any step, the demo's wall time.
 DOCUMENT_GOALS = {"scorecards": 0.1, "bulletins": 1.0}
@@ -63,6 +74,7 @@ class Options:
     results: Path
     readme: Path | None
     say: object = print
+    only: list[str] | None = None  # measures (MEASURE_STEPS); None: every one
 
 
 def default_last() -> str:
@@ -164,7 +176,10 @@ def run(options: Options) -> dict:
         # the validator loads a warehouse of its own: the pipeline's must hold the ingest's only
         own_home = {"validator": {**env, "WARDSTAT_HOME": str(work / "validator-home")},
                     "demo": demo_env}  # fmt: skip
-        for name in names + ([] if options.skip_demo else ["demo"]):
+        names += [] if options.skip_demo else ["demo"]
+        if options.only is not None:
+            names = [n for n in names if n in _steps_for(options.only)]
+        for name in names:
             needs = NEEDS.get(name, ())
             if any(n in errors for n in needs):
                 errors[name] = f"not run: {', '.join(n for n in needs if n in errors)} failed"
@@ -185,6 +200,8 @@ def run(options: Options) -> dict:
         if "generate" in errors:
             raise StepFailed(errors["generate"])
         measures = _measures(steps, errors, partial, plan)
+        if options.only is not None:
+            measures = [m for m in measures if m["name"] in options.only]
     finally:
         if options.keep:
             say(f"kept {work}")
@@ -216,6 +233,16 @@ def run(options: Options) -> dict:
 
         write_table(options.readme, result)
     return result
+
+
+def _steps_for(measures: list[str]) -> set[str]:
+    """The steps ``measures`` need, with the steps those need, and ``generate``."""
+    wanted = {"generate"} | {step for m in measures for step in MEASURE_STEPS[m]}
+    while True:
+        more = wanted | {need for step in wanted for need in NEEDS.get(step, ())}
+        if more == wanted:
+            return wanted
+        wanted = more
 
 
 def _measures(
