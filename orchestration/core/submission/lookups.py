@@ -115,16 +115,14 @@ def wards(texts: list[str], reference: Reference, problems: Problems) -> Reading
 
 
 def units(codes: list[str], reference: Reference) -> dict[str, np.ndarray]:
-    """The units of ``codes`` (``wid`` = index in ``codes``): ``unit`` tells one unit from another
-    (a code may name an old and a new ward) and the months each reports (open ends as far as can
+    """The units of ``codes`` (``wid`` = index in ``codes``): ``unit``, which of the code's units
+    (a code may name an old and a new ward), and the months each reports (open ends as far as can
     be)."""
     wids, found, first, last = [], [], [], []
-    everyone = [unit for units in reference.wards.values() for unit in units]
-    number = {id(unit): i for i, unit in enumerate(everyone)}
     for wid, code in enumerate(codes):
-        for unit in reference.wards_with_code(code):
+        for number, unit in enumerate(reference.wards_with_code(code)):
             wids.append(wid)
-            found.append(number[id(unit)])
+            found.append(number)
             first.append(unit.first_period.index if unit.first_period else 0)
             last.append(unit.last_period.index if unit.last_period else 10**6)
     return {
