@@ -10,7 +10,6 @@ import pytest
 from orchestration import paths
 from orchestration.core.ingest import load
 from orchestration.core.ingest.archive import archive_file, list_archived
-from orchestration.core.ingest.schema import DDL
 from orchestration.core.submission.validate import validate_file
 
 from .conftest import OTHER_WARD, WARD, query, write_csv
@@ -137,31 +136,34 @@ def test_a_file_of_many_rejections_keeps_every_row_and_words_the_first(home, tmp
     assert query("select rows_rejected from raw.submission_files") == [(75,)]
 
 
-def test_a_warehouse_from_before_issue_17_loses_the_values_key_and_keeps_its_rows(
+def test_a_warehouse_from_before_keeps_its_values_and_loses_the_second_copy_of_their_key(
     home, tmp_path, valid_lines
 ):
-    """``raw.submission_values`` had a primary key (a second copy of its key columns, 60 % of a
-    load); a warehouse that has it is migrated when the schema is ensured: same rows, no key,
-    and loading goes on (the key is unique by construction: one load per file × month)."""
-    keyed = DDL.replace(
-        "    loaded_at   timestamp\n);",
-        "    loaded_at   timestamp,\n    primary key (file_sha256, ward_code, period, metric_code)\n);",
-    )
-    assert keyed != DDL
-    paths.home().mkdir(parents=True, exist_ok=True)
+    """raw.submission_values had a primary key whose index stored the four key columns again;
+    an older warehouse is rewritten once without it, every row kept, and loads go on as before."""
     with duckdb.connect(str(paths.warehouse_path())) as con:
-        con.execute(keyed)
+        con.execute("create schema raw")
         con.execute(
-            "insert into raw.submission_values values "
-            "(1, 'old', 2, ?, '2024-04', 'fires', 1, null, now(), now())",
-            [WARD],
+            "create table raw.submission_values (load_seq bigint, file_sha256 varchar, "
+            "line_no integer, ward_code varchar, period varchar, metric_code varchar, "
+            "value double, note varchar, received_at timestamp, loaded_at timestamp, "
+            "primary key (file_sha256, ward_code, period, metric_code))"
         )
-    archive_file(write_csv(tmp_path / "a.csv", valid_lines), received_at=datetime(2024, 5, 16))
-    assert [r.rows_loaded for r in _load_all()] == [4]
-    assert counts_of_raw()[0] == 5
-    assert query(
-        "select count(*) from duckdb_constraints() where table_name = 'submission_values'"
-    ) == [(0,)]
-    assert query(
-        "select ward_code, value from raw.submission_values where file_sha256 = 'old'"
-    ) == [(WARD, 1.0)]
+        con.execute(
+            "insert into raw.submission_values values (1, 'old', 2, '00004', '2024-01', "
+            "'crime_cases', 3, null, timestamp '2024-01-20 09:00', timestamp '2024-01-20 09:01')"
+        )
+        for _ in range(2):  # idempotent
+            load.ensure_raw_schema(con)
+        keys = con.execute(
+            "select count(*) from duckdb_constraints() where schema_name = 'raw' "
+            "and table_name = 'submission_values' and constraint_type = 'PRIMARY KEY'"
+        ).fetchone()[0]
+        indexes = con.execute(
+            "select count(*) from duckdb_indexes() where table_name = 'submission_values'"
+        ).fetchone()[0]
+    assert (keys, indexes) == (0, 0)
+    assert query("select file_sha256, value from raw.submission_values") == [("old", 3.0)]
+    archive_file(write_csv(tmp_path / "a.csv", valid_lines))
+    _load_all()
+    assert counts_of_raw()[0] == 1 + len(valid_lines)

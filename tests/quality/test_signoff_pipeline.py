@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import AssetKey, DagsterEventType
+from dagster import AssetCheckKey, AssetKey, DagsterEventType
 
 from orchestration.cli import main
 from orchestration.core.periods import Period, period_range
@@ -396,20 +396,18 @@ def test_open_items_show_in_the_bulletins_data_quality_section(scenario):
 
 
 def test_open_items_are_an_asset_check_warning_on_the_month(scenario):
-    records = (
-        get_instance()
-        .get_records_for_run(
-            scenario.steps["full_run"], of_type=DagsterEventType.ASSET_CHECK_EVALUATION, limit=5000
-        )
-        .records
+    # the check's own history, not the run's event log: a full run records every dbt check once per
+    # month (thousands of evaluations) before this one
+    history = get_instance().event_log_storage.get_asset_check_execution_history(
+        AssetCheckKey(AssetKey("fct_ward_month_review"), "open_review_items"), limit=500
     )
-    evaluations = [
-        r.event_log_entry.dagster_event.event_specific_data for r in records
-    ]  # fmt: skip
     (check,) = [
-        e for e in evaluations
-        if e.asset_key == AssetKey("fct_ward_month_review") and e.check_name == "open_review_items"
-    ]  # fmt: skip
+        record.event.dagster_event.event_specific_data
+        for record in history
+        if record.run_id == scenario.steps["full_run"]
+        and record.event is not None
+        and record.event.dagster_event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
     assert not check.passed and check.severity.value == "WARN"
     assert check.metadata["by_period"].value[FOCUS] == len(
         [r for r in scenario.steps["items_open"] if r[6] == "open"]

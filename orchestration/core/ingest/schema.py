@@ -36,9 +36,6 @@ create table if not exists raw.file_period_loads (
     primary key (file_sha256, period)
 );
 
--- no primary key: (file_sha256, ward_code, period, metric_code) is unique by construction (the
--- validator accepts one row per ward × month × metric of a file, the ledger loads a file's month
--- once), and its index was a second copy of the key columns, 15× the table, and 60 % of a load
 create table if not exists raw.submission_values (
     load_seq    bigint,
     file_sha256 varchar,
@@ -50,6 +47,9 @@ create table if not exists raw.submission_values (
     note        varchar,
     received_at timestamp,
     loaded_at   timestamp
+    -- no primary key: one per (file, ward, period, metric) holds by construction (the validator
+    -- rejects a file's duplicate rows; the ledger loads a file × month once, in one transaction),
+    -- and its index stored the four key columns a second time (a third of the table's bytes)
 );
 
 create table if not exists raw.submission_rejections (
@@ -106,19 +106,23 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop_values_key(con: duckdb.DuckDBPyConnection) -> None:
-    """A warehouse made before issue 17 has a primary key on ``raw.submission_values``; DuckDB
-    cannot drop a constraint, so the table is copied without it, in one transaction."""
-    ((keys,),) = con.execute(
-        "select count(*) from duckdb_constraints() where schema_name = 'raw' "
-        "and table_name = 'submission_values' and constraint_type = 'PRIMARY KEY'"
-    ).fetchall()
-    if not keys:
+    """A warehouse made before the values lost their primary key is rewritten once without it
+    (DuckDB cannot drop a constraint in place), in one transaction: a crash leaves the old table."""
+    keyed = con.execute(
+        """select count(*) from duckdb_constraints()
+           where schema_name = 'raw' and table_name = 'submission_values'
+             and constraint_type = 'PRIMARY KEY'"""
+    ).fetchone()[0]
+    if not keyed:
         return
-    con.execute("begin transaction")
+    con.execute("begin")
     try:
-        con.execute("create table raw.submission_values_unkeyed as from raw.submission_values")
+        con.execute(
+            "create table raw.submission_values__unkeyed as "
+            "select * from raw.submission_values order by load_seq, line_no"
+        )
         con.execute("drop table raw.submission_values")
-        con.execute("alter table raw.submission_values_unkeyed rename to submission_values")
+        con.execute("alter table raw.submission_values__unkeyed rename to submission_values")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
