@@ -19,7 +19,17 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from .helpers import BA_DINH, CON_DAO, DIEN_BIEN, HEADER, KIM_MA, QUAN_THANH, TODAY, csv_text
+from .helpers import (
+    BA_DINH,
+    CON_DAO,
+    DIEN_BIEN,
+    HEADER,
+    KIM_MA,
+    QUAN_THANH,
+    TODAY,
+    csv_text,
+    rewrite_zip_member,
+)
 from .samples import SAMPLES
 
 Builder = Callable[[Path], Path]
@@ -508,20 +518,10 @@ _EXTRA: dict[str, tuple[Builder, dict]] = {
 
 def _nan_sheet(out: Path) -> Path:
     """Numeric cells holding NaN and infinity, as a hand-made or exported sheet can."""
-    import io
-    import zipfile
-
     path = _sheet("nan.xlsx", [[D, "2024-05", "fires", 1.0, None],
                                [K, "2024-05", "fires", 2.0, None]])(out)  # fmt: skip
-    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename.endswith("sheet1.xml"):
-                data = data.replace(b"<v>1</v>", b"<v>NaN</v>").replace(b"<v>2</v>", b"<v>inf</v>")
-            target.writestr(info, data)
-    path.write_bytes(buffer.getvalue())
+    rewrite_zip_member(path, "sheet1.xml", b"<v>1</v>", b"<v>NaN</v>")
+    rewrite_zip_member(path, "sheet1.xml", b"<v>2</v>", b"<v>inf</v>")
     return path
 
 

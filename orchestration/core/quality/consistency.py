@@ -27,8 +27,7 @@ import duckdb
 import numpy as np
 
 from orchestration.core.periods import Period
-from orchestration.core.quality import expressions as ex
-from orchestration.core.quality.rules import Finding
+from orchestration.core.quality.rules import Finding, findings
 from orchestration.core.reference import Reference
 from orchestration.core.submission import messages as msg
 from orchestration.core.submission.model import SubmissionRow
@@ -124,20 +123,9 @@ def _findings(con, accepted: str, reference: Reference, in_force, refs) -> list[
     for period, rules in in_force.items():
         month = np.asarray(months == period)
         for position, rule in enumerate(reference.rules):
-            if rule not in rules:
-                continue
-            lookup = lambda m, g: values[(m, g)]  # noqa: E731
-            left = np.broadcast_to(rule.left.evaluate(lookup), month.shape)
-            right = np.broadcast_to(rule.right.evaluate(lookup), month.shape)
-            known = month.copy()
-            for ref in rule.refs:
-                known &= ~np.isnan(values[ref])
-            with np.errstate(invalid="ignore"):
-                broken = known & ~ex.holds(left, rule.comparator, right)
-            for i in np.flatnonzero(broken):
-                finding = Finding(rule, str(wards[i]), period, float(left[i]), float(right[i]),
-                                  {ref: float(values[ref][i]) for ref in rule.refs})  # fmt: skip
-                found.append((int(first_lines[i]), position, finding))
+            if rule in rules:
+                for i, finding in findings(rule, wards, period, month, values):
+                    found.append((int(first_lines[i]), position, finding))
     found.sort(key=lambda item: item[:2])
     return [finding for _line, _position, finding in found]
 
@@ -167,10 +155,10 @@ def _reject(con, accepted: str, failed: dict[tuple[str, str], list[Finding]]) ->
             line, ward, period, metric, value, note
         )
     rejected = []
-    for (ward, period), findings in failed.items():
+    for (ward, period), failures in failed.items():
         month = by_month[(ward, period)]
         problems_of: dict[str, list[msg.Problem]] = {}
-        for finding in findings:
+        for finding in failures:
             problem = finding_problem(finding)
             for metric in sorted({m for m, lag in finding.rule.refs if lag == 0}):
                 if metric in month:

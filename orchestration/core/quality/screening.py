@@ -31,10 +31,9 @@ import duckdb
 import numpy as np
 
 from orchestration.core.periods import Period
-from orchestration.core.quality import expressions as ex
 from orchestration.core.quality import outliers
 from orchestration.core.quality.consistency import finding_texts
-from orchestration.core.quality.rules import Finding, rules_in_force
+from orchestration.core.quality.rules import findings, rules_in_force
 from orchestration.core.quality.schema import SYSTEM_ACTOR, in_force_sql, next_id
 from orchestration.core.reference import Reference, load_reference
 
@@ -274,16 +273,7 @@ def _rule_findings(con, reference: Reference, kinds: dict[str, str], bounds: dic
     for (period,) in periods:
         month = np.asarray(months == period)
         for rule in in_force[period]:
-            left = np.broadcast_to(rule.left.evaluate(lambda m, g: values[(m, g)]), month.shape)
-            right = np.broadcast_to(rule.right.evaluate(lambda m, g: values[(m, g)]), month.shape)
-            known = month.copy()
-            for ref in rule.refs:
-                known &= ~np.isnan(values[ref])
-            with np.errstate(invalid="ignore"):
-                broken = known & ~ex.holds(left, rule.comparator, right)
-            for i in np.flatnonzero(broken):
-                finding = Finding(rule, str(wards[i]), period, float(left[i]), float(right[i]),
-                                  {ref: float(values[ref][i]) for ref in rule.refs})  # fmt: skip
+            for _i, finding in findings(rule, wards, period, month, values):
                 vi, en = finding_texts(finding)
                 found.append(
                     Found("rule", rule.severity, finding.ward_code, period, None, rule.rule_id,

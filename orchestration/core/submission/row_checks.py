@@ -345,7 +345,6 @@ def _conflicting(
     """Every copy of a ward × month × metric given different values, with one shared problem."""
     codes, labels, metric_codes = (r.names for r in (readings.wards, readings.periods,
                                                      readings.metrics))  # fmt: skip
-    value_index = staged.columns["value"]
     found = []
     for wid, pid, mid, lines, values, cells in staged.con.execute(
         f"""
@@ -360,11 +359,9 @@ def _conflicting(
         """
     ).fetchall():
         ward, period, metric_code = codes[wid], labels[pid], metric_codes[mid]
-        shared = (msg.conflicting_duplicate(ward, period, metric_code, lines, values),)
-        for line, row in zip(lines, cells, strict=True):
-            found.append(
-                _rejection(line, shared, ward, period, metric_code, row[value_index], row, table)
-            )
+        shared = msg.conflicting_duplicate(ward, period, metric_code, lines, values)
+        found += _sharing(shared, ward, period, lines, [metric_code] * len(lines), cells, staged,
+                          table)  # fmt: skip
     return found
 
 
@@ -373,7 +370,6 @@ def _dropped(staged: Staged, names: _Names, table: Table, readings: _Readings) -
     problem per ward-month, naming its rejected lines."""
     codes, labels, metric_codes = (r.names for r in (readings.wards, readings.periods,
                                                      readings.metrics))  # fmt: skip
-    value_index = staged.columns["value"]
     found = []
     for wid, pid, bad_lines, lines, mids, cells in staged.con.execute(
         f"""
@@ -387,13 +383,20 @@ def _dropped(staged: Staged, names: _Names, table: Table, readings: _Readings) -
         """
     ).fetchall():
         ward, period = codes[wid], labels[pid]
-        shared = (msg.ward_month_rejected(ward, period, bad_lines),)
-        for line, mid, row in zip(lines, mids, cells, strict=True):
-            found.append(
-                _rejection(line, shared, ward, period, metric_codes[mid], row[value_index], row,
-                           table)
-            )  # fmt: skip
+        shared = msg.ward_month_rejected(ward, period, bad_lines)
+        found += _sharing(shared, ward, period, lines, [metric_codes[m] for m in mids], cells,
+                          staged, table)  # fmt: skip
     return found
+
+
+def _sharing(problem, ward: str, period: str, lines, metric_codes, cells, staged, table) -> list:
+    """A rejection for each line (with its metric code and cells), one problem shared by all
+    (a million copies hold one message, not a million)."""
+    shared, value = (problem,), staged.columns["value"]
+    return [
+        _rejection(line, shared, ward, period, metric_code, row[value], row, table)
+        for line, metric_code, row in zip(lines, metric_codes, cells, strict=True)
+    ]
 
 
 def _rejection(
