@@ -11,7 +11,7 @@ import pytest
 
 from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.readers import read_table
-from orchestration.core.submission.staging import WHITE_SPACE, blank_sql, stage, strip_sql
+from orchestration.core.submission.staging import blank_sql, stage, strip_sql, white_space
 from orchestration.core.submission.workspace import cursor, single_threaded
 
 from .corpus import CORPUS
@@ -25,7 +25,7 @@ def test_sql_white_space_is_what_str_strip_removes():
         -- surrogates are not characters DuckDB holds (nor white space to Python): read as 'A'
         where regexp_full_match(
             chr(case when c between 55296 and 57343 then 65 else c end::integer),
-            '{WHITE_SPACE}')
+            '{white_space()}')
         """
     ).fetchall()[0][0]
     assert found == [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]

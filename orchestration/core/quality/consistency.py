@@ -61,10 +61,9 @@ def str_ref(ref: tuple[str, int]) -> str:
 def check_ward_months(
     con: duckdb.DuckDBPyConnection, accepted: str, reference: Reference
 ) -> RuleStage:
-    """Apply the reference's rules to each ward-month of the table ``accepted`` (the row checks'
-    ``row_checks.ACCEPTED``: ``pi`` the month's index, ``wid`` / ``mid`` / ``unit`` ids of the ward
-    code, metric and unit) and delete from it the ward-months an error rule rejects (returned in
-    ``rejected`` with their problems)."""
+    """Apply the reference's rules to each ward-month of the table ``accepted`` (the row checks':
+    ``row_checks.RowChecks.accepted``) and delete from it the ward-months an error rule rejects
+    (returned in ``rejected`` with their problems)."""
     stage = RuleStage()
     periods = [p for (p,) in con.execute(f"select distinct period from {accepted}").fetchall()]
     in_force = {p: [r for r in reference.rules if r.in_force(Period.parse(p))] for p in periods}

@@ -33,15 +33,13 @@ from orchestration.core.submission.staging import Staged, strip_sql
 from orchestration.core.submission.table import Table
 from orchestration.core.submission.workspace import strings, unique
 
-# the accepted table's columns: what the loader and ``wardstat check`` read, then the ids the rule
-# stage groups by (``unit`` tells the old and the new ward of one code apart)
-ACCEPTED = ("line", "ward_code", "period", "metric_code", "value", "note", "wid", "pi", "mid",
-            "unit")  # fmt: skip
-
 
 @dataclass
 class RowChecks:
-    accepted: str  # temporary table of ``ACCEPTED``
+    # a temporary table: line, ward_code, period, metric_code, value, note (what the loader and
+    # ``wardstat check`` read), then wid, pi, mid, unit (the ids the rule stage groups by: the
+    # ward code, the month's index, the metric, which of the code's units)
+    accepted: str
     count: int
     rejections: list[Rejection]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import sys
 from dataclasses import dataclass
+from functools import cache
 
 import duckdb
 import numpy as np
@@ -29,20 +30,23 @@ from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.table import Table
 from orchestration.core.submission.workspace import registered, strings, unique
 
-# Every character ``str.strip()`` removes, as an RE2 character class.
-WHITE_SPACE = "[" + "".join(
-    f"\\x{{{code:04x}}}" for code in range(sys.maxunicode + 1) if chr(code).isspace()
-) + "]"  # fmt: skip
+
+@cache
+def white_space() -> str:
+    """Every character ``str.strip()`` removes, as an RE2 character class (worked out when first
+    needed: a pass over every code point)."""
+    found = (code for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    return "[" + "".join(f"\\x{{{code:04x}}}" for code in found) + "]"
 
 
 def blank_sql(text: str) -> str:
     """SQL: ``text`` holds nothing but white space (``not text.strip()``)."""
-    return f"regexp_full_match({text}, '{WHITE_SPACE}*')"
+    return f"regexp_full_match({text}, '{white_space()}*')"
 
 
 def strip_sql(text: str) -> str:
     """SQL: ``text.strip()``."""
-    return f"regexp_replace({text}, '^{WHITE_SPACE}+|{WHITE_SPACE}+$', '', 'g')"
+    return f"regexp_replace({text}, '^{white_space()}+|{white_space()}+$', '', 'g')"
 
 
 @dataclass(frozen=True)
