@@ -29,9 +29,7 @@ def register(subparsers) -> None:
     parser.add_argument("--period", required=True, metavar="YYYY-MM",
                         help="tháng thống kê / statistical month")  # fmt: skip
     parser.add_argument("--city", metavar="CODE", help="chỉ một thành phố / one city (01, 48, …)")
-    parser.add_argument(
-        "--ward", metavar="CODE", help="chỉ một phường / one ward (code or ward_key)"
-    )
+    parser.add_argument("--ward", metavar="CODE", help="chỉ một phường / one ward (code or ward_key)")
     parser.add_argument("--dry-run", action="store_true",
                         help="chỉ in ai sẽ nhận gì / only print who would get what")  # fmt: skip
     parser.add_argument("--resend", action="store_true",

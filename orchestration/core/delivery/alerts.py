@@ -82,10 +82,8 @@ def _rises(con, period: Period, city: str | None) -> list[dict]:
 
 
 def _outgoing(kind_key, period, event, recipient, sender, what_of, body_of) -> Outgoing:
-    document = (
-        f"alert:{kind_key}:{event['city_code']}:{event['ward_key']}:"
-        f"{event.get('metric_code', '')}:{period}"
-    )
+    document = (f"alert:{kind_key}:{event['city_code']}:{event['ward_key']}:"
+                f"{event.get('metric_code', '')}:{period}")
     version = hashlib.sha256(document.encode()).hexdigest()
 
     def subject(_correction: bool) -> str:

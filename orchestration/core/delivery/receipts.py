@@ -38,12 +38,8 @@ class FileFacts:
     error: tuple[str, str] | None  # (vi, en)
     period: str  # the partition the run loaded it for: the outbox folder
     accepted: dict[str, int] = field(default_factory=dict)  # ward code → rows accepted
-    rejected: dict[str | None, list[tuple[str, str]]] = field(
-        default_factory=dict
-    )  # code → (vi, en)
-    held: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # code → approved months it was held on
+    rejected: dict[str | None, list[tuple[str, str]]] = field(default_factory=dict)  # code → (vi, en)
+    held: dict[str, list[str]] = field(default_factory=dict)  # code → approved months it was held on
     review: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code → items opened
 
 

@@ -178,7 +178,9 @@ def load_recipients(path: Path | None = None) -> Recipients:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise RecipientsError(path, [f"thiếu cột / missing column(s): {', '.join(missing)}"])
+            raise RecipientsError(
+                path, [f"thiếu cột / missing column(s): {', '.join(missing)}"]
+            )
         rows, problems = [], []
         for line, raw in enumerate(reader, start=2):
             row, found = _check_row(line, raw)

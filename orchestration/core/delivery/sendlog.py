@@ -88,9 +88,7 @@ class SendLog:
         self._con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self._con.row_factory = lambda cur, row: LogRow(*row)
         self._con.execute("pragma journal_mode=wal")
-        self._con.execute(
-            "pragma synchronous=normal"
-        )  # survives a killed process; only a power cut may lose the last commits
+        self._con.execute("pragma synchronous=normal")  # survives a killed process; only a power cut may lose the last commits
         self._con.executescript(SCHEMA)
 
     def close(self) -> None:
