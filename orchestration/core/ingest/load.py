@@ -7,9 +7,9 @@ and the ledger tells a rerun what is left. Each (file, partition) still gets its
 ``load_seq``. Values go in with one ``insert … select`` from the table the validator left them
 in (``core/submission/accepted.py``: ``load_pending`` validates in the load's own connection, so
 they never leave DuckDB); rejections and assessment rows through numpy columns registered with
-DuckDB (no executemany). In the same transaction the values for approved ward-months that would change
-them are held (``core/quality/locks.py``). After the files, ``load_pending`` screens every load not
-screened yet, together (``core/quality/screening.py``).
+DuckDB (no executemany). In the same transaction the values for approved ward-months that would
+change them are held (``core/quality/locks.py``). After the files, ``load_pending`` screens every
+load not screened yet, together (``core/quality/screening.py``).
 """
 
 from __future__ import annotations
