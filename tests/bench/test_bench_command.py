@@ -69,6 +69,13 @@ def test_bench_run_tiny(tmp_path):
     parts = validator["breakdown"]
     assert validator["seconds"] == pytest.approx(parts["validate"] + parts["load"], abs=0.002)
     assert parts["partitions"] == 3  # one ledger row per month in the file
+    # correctness on the same input: the previous (per-row) validator's verdict on that file, and
+    # read_csv's values of the ingest's files (bench/verdicts.py)
+    check = validator["content_check"]
+    assert check["same"] and check["rows"] == data["size"]["rows"] and check["rejections"] == 0
+    assert check["previous_seconds"] > 0
+    check = by_name["ingest"]["content_check"]
+    assert check["same"] and check["rows"] == data["size"]["rows"]
 
     # dbt alone built the same marts as Dagster's models_job, against the same plain-SQL baseline
     dbt_only, full = by_name["models_dbt_only"], by_name["models_full"]
@@ -124,6 +131,7 @@ def test_bench_run_only_some_measures_leaves_the_readme_alone(tmp_path):
     assert [m["name"] for m in data["measures"]] == ["validator"]
     (validator,) = data["measures"]
     assert validator["error"] is None and validator["ratio"] > 0
+    assert validator["content_check"]["same"]  # against the previous validator, same file
     assert validator["size"]["rows"] == data["size"]["rows"]
     assert "KEPT" in readme.read_text(encoding="utf-8")
     assert "… ingest" not in done.stdout and "… validator_baseline" in done.stdout
