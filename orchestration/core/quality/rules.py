@@ -111,7 +111,7 @@ def findings(
     numpy columns (``values``: (metric, lag) → a value per row, NaN where not known: a row missing
     a value the rule names is not judged); ``wards`` names each row's ward, all of ``period``.
     The one evaluation of the rules: the validator's rule stage and the screening judge every
-    ward-month at once with it, ``evaluate`` one."""
+    ward-month at once with it."""
     lookup = lambda metric, lag: values[(metric, lag)]  # noqa: E731
     left = np.broadcast_to(rule.left.evaluate(lookup), rows.shape)
     right = np.broadcast_to(rule.right.evaluate(lookup), rows.shape)
@@ -124,21 +124,6 @@ def findings(
         values_used = {ref: float(values[ref][i]) for ref in rule.refs}
         yield int(i), Finding(rule, str(wards[i]), period, float(left[i]), float(right[i]),
                               values_used)  # fmt: skip
-
-
-def evaluate(
-    rule: ConsistencyRule, ward_code: str, period: str, lookup: ex.Lookup
-) -> Finding | None:
-    """The finding when ``rule`` does not hold for one ward-month; None when it holds or cannot be
-    evaluated (a value it needs is unknown: ``lookup`` gives None)."""
-    values = {}
-    for metric, lag in rule.refs:
-        value = lookup(metric, lag)
-        if value is None:
-            return None
-        values[(metric, lag)] = np.array([value], dtype=float)
-    found = next(findings(rule, [ward_code], period, np.array([True]), values), None)
-    return None if found is None else found[1]
 
 
 def rules_in_force(rules: Iterable[ConsistencyRule], period: Period) -> list[ConsistencyRule]:
