@@ -74,21 +74,15 @@ def python_rows_digest(rows) -> dict:
     """``rows_digest`` of SubmissionRows held in Python (the previous validator's verdict)."""
     columns = {
         "line": np.fromiter((r.line for r in rows), dtype=np.int32, count=len(rows)),
-        "ward_code": _objects([r.ward_code for r in rows]),
-        "period": _objects([r.period for r in rows]),
-        "metric_code": _objects([r.metric_code for r in rows]),
+        "ward_code": np.array([r.ward_code for r in rows], dtype=object),
+        "period": np.array([r.period for r in rows], dtype=object),
+        "metric_code": np.array([r.metric_code for r in rows], dtype=object),
         "value": np.fromiter((r.value for r in rows), dtype=np.float64, count=len(rows)),
-        "note": _objects([r.note for r in rows]),
+        "note": np.array([r.note for r in rows], dtype=object),
     }
     with duckdb.connect() as con:
         con.register("previous_rows", columns)
         return rows_digest(con, "previous_rows")
-
-
-def _objects(values: list) -> np.ndarray:
-    found = np.empty(len(values), dtype=object)
-    found[:] = values
-    return found
 
 
 def extract_previous(root: Path, out: Path) -> Path:

@@ -178,6 +178,8 @@ def _cells(table: Table) -> tuple[dict, str]:
 
 
 def _objects(values: list) -> np.ndarray:
+    """A 1-D object array of ``values`` (lists of cells: ``np.array`` would make a 2-D array of
+    equal-length lists, and ``workspace.strings`` cannot broadcast them)."""
     found = np.empty(len(values), dtype=object)
     for i, value in enumerate(values):
         found[i] = value

@@ -24,7 +24,7 @@ from orchestration.core.reference import Reference, load_reference
 from orchestration.core.submission import assessments, workspace
 from orchestration.core.submission import messages as msg
 from orchestration.core.submission.accepted import AcceptedRows
-from orchestration.core.submission.errors import UnreadableFile, bilingual
+from orchestration.core.submission.errors import UnreadableFile
 from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
 from orchestration.core.submission.readers import read_table
 from orchestration.core.submission.row_checks import check_rows
@@ -73,10 +73,6 @@ def read_bounded(path: Path) -> bytes:
 
 def cannot_read_parts(error: OSError) -> tuple[str, str]:
     return f"Không đọc được tệp ({error.strerror})", f"cannot read the file ({error.strerror})"
-
-
-def cannot_read(error: OSError) -> str:
-    return bilingual(*cannot_read_parts(error))
 
 
 def validate_bytes(
