@@ -186,6 +186,20 @@ _EXTRA: dict[str, tuple[Builder, dict]] = {
         ),  # fmt: skip
         {},
     ),
+    "utf16_with_nul": (  # a NUL (only a UTF-16 text can hold one) in cells, notes, a blank row
+        _text(
+            "u16nul.csv",
+            csv_text(
+                f"{D},2024-05,crime_cases,12,ghi\x00chú",
+                f"{D},2024-05,fires,9\x00,",
+                f"{K}\x00,2024-05,crime_cases,4,",
+                "\x00,,,,",
+                f"{Q},2024-05,crime_cases,3,  \x00  ",
+            ),
+            "utf-16",
+        ),
+        {},
+    ),  # fmt: skip
     "header_with_extra_columns": (
         _rows(
             "extra.csv",

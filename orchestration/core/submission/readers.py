@@ -120,7 +120,7 @@ def read_csv(data: bytes) -> Table:
     # A text without a quote (nearly every file) has one record per line: its lines, cut where
     # Python's CSV reader cuts them (\r\n, \r, \n), are what the reading stage hands to DuckDB.
     lines = None
-    if '"' not in text and "\x00" not in text:
+    if '"' not in text:
         lines = (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text).split(
             "\n"
         )
