@@ -17,7 +17,7 @@ def _month(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bench.run import README, RESULTS, cpu_workers
+    from bench.run import README, cpu_workers
 
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,7 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--skip-demo", action="store_true",
                          help="leave out the `wardstat demo` end-to-end step")  # fmt: skip
         sub.add_argument("--keep", action="store_true", help="keep the work directory")
-        sub.add_argument("--results", type=Path, default=RESULTS)
+        sub.add_argument("--only", default=None,
+                         help="only these measures, comma-separated (e.g. ingest,validator): "
+                              "the README's table is left alone and the results go to "
+                              "bench/results/only-<measures>.json unless --results says")  # fmt: skip
+        sub.add_argument("--results", type=Path, default=None,
+                         help="where the results go (default bench/results/latest.json)")  # fmt: skip
         sub.add_argument("--readme", type=Path, default=README,
                          help="the README whose table is rewritten")  # fmt: skip
         sub.add_argument("--no-readme", action="store_true", help="do not touch any README")
@@ -94,20 +99,29 @@ def main(argv: list[str] | None = None) -> int:
             f"peak {own_peak_bytes() / 2**20:,.0f} MiB"
         )
         return 0
-    from bench.run import Options, run
+    from bench.run import MEASURE_STEPS, RESULTS, Options, run
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    only = [m.strip() for m in args.only.split(",") if m.strip()] if args.only else None
+    if only is not None:
+        unknown = sorted(set(only) - set(MEASURE_STEPS))
+        if unknown or not only:
+            parser.error(f"--only takes measures among {', '.join(MEASURE_STEPS)}, not "
+                         f"{', '.join(unknown) or 'nothing'}")  # fmt: skip
+    results = args.results or (
+        RESULTS.with_name(f"only-{'-'.join(only)}.json") if only else RESULTS
+    )
     result = run(
         Options(
             wards=args.wards, months=args.months, last=last, workers=args.workers,
-            formats=formats, skip_demo=args.skip_demo, keep=args.keep, results=args.results,
-            readme=None if args.no_readme else args.readme,
+            formats=formats, skip_demo=args.skip_demo, keep=args.keep, results=results,
+            readme=None if args.no_readme or only else args.readme, only=only,
         )
     )  # fmt: skip
     from bench.readme import table
 
     print(table(result))
-    print(f"wrote {args.results}")
+    print(f"wrote {results}")
     failed = [m["name"] for m in result["measures"] if m["error"]]
     if failed:
         print(f"FAILED: {', '.join(failed)} (the error of each is in {args.results})")

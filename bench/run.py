@@ -31,6 +31,7 @@ NEEDS = {
     "ingest": ("generate",),
     "ingest_baseline": ("generate",),
     "validator": ("generate",),
+    "validator_previous": ("validator",),
     "validator_baseline": ("generate",),
     "models_full": ("ingest",),
     "models_dbt_only": ("ingest",),
@@ -44,6 +45,17 @@ NEEDS = {
     "renderer_check": ("scorecards_chromium", "scorecards_weasyprint", "bulletins_chromium",
                        "bulletins_weasyprint"),
 }  # fmt: skip
+# the steps each measure needs (and, through NEEDS, theirs): ``python -m bench run --only``
+MEASURE_STEPS = {
+    "ingest": ("ingest", "ingest_baseline"),
+    "validator": ("validator", "validator_baseline", "validator_previous"),
+    "models_full": ("models_full", "models_sql", "disk"),
+    "models_dbt_only": ("models_dbt_only", "models_sql"),
+    "models_incremental": ("models_month",),
+    "scorecards": ("scorecards_chromium", "scorecards_weasyprint", "renderer_check"),
+    "bulletins": ("bulletins_chromium", "bulletins_weasyprint", "renderer_check"),
+    "demo_end_to_end": ("demo",),
+}
 # Issue 17's goals in absolute terms: seconds per document per core (HTML + PDF), the largest
 # single process of any step, the demo's wall time.
 DOCUMENT_GOALS = {"scorecards": 0.1, "bulletins": 1.0}
@@ -63,6 +75,7 @@ class Options:
     results: Path
     readme: Path | None
     say: object = print
+    only: list[str] | None = None  # measures (MEASURE_STEPS); None: every one
 
 
 def default_last() -> str:
@@ -156,7 +169,8 @@ def run(options: Options) -> dict:
         errors: dict[str, str] = {}
         partial: dict[str, dict] = {}  # what failed steps recorded
         names = ["generate", "ingest", "ingest_baseline", "validator", "validator_baseline",
-                 "models_full", "models_dbt_only", "models_sql", "models_month", "disk",
+                 "validator_previous", "models_full", "models_dbt_only", "models_sql",
+                 "models_month", "disk",
                  "scorecards_chromium", "scorecards_weasyprint",
                  "bulletins_chromium", "bulletins_weasyprint", "renderer_check"]  # fmt: skip
         demo_home = work / "demo-home"
@@ -164,7 +178,10 @@ def run(options: Options) -> dict:
         # the validator loads a warehouse of its own: the pipeline's must hold the ingest's only
         own_home = {"validator": {**env, "WARDSTAT_HOME": str(work / "validator-home")},
                     "demo": demo_env}  # fmt: skip
-        for name in names + ([] if options.skip_demo else ["demo"]):
+        names += [] if options.skip_demo else ["demo"]
+        if options.only is not None:
+            names = [n for n in names if n in _steps_for(options.only)]
+        for name in names:
             needs = NEEDS.get(name, ())
             if any(n in errors for n in needs):
                 errors[name] = f"not run: {', '.join(n for n in needs if n in errors)} failed"
@@ -185,6 +202,8 @@ def run(options: Options) -> dict:
         if "generate" in errors:
             raise StepFailed(errors["generate"])
         measures = _measures(steps, errors, partial, plan)
+        if options.only is not None:
+            measures = [m for m in measures if m["name"] in options.only]
     finally:
         if options.keep:
             say(f"kept {work}")
@@ -218,6 +237,16 @@ def run(options: Options) -> dict:
     return result
 
 
+def _steps_for(measures: list[str]) -> set[str]:
+    """The steps ``measures`` need, with the steps those need, and ``generate``."""
+    wanted = {"generate"} | {step for m in measures for step in MEASURE_STEPS[m]}
+    while True:
+        more = wanted | {need for step in wanted for need in NEEDS.get(step, ())}
+        if more == wanted:
+            return wanted
+        wanted = more
+
+
 def _measures(
     steps: dict[str, StepRun], errors: dict[str, str], partial: dict[str, dict], plan: dict
 ) -> list[dict]:
@@ -243,7 +272,8 @@ def _measures(
                   "files_joined": result("validator", "files_joined",
                                          result("validator_baseline", "files_joined"))},
                  steps.get("validator"), "duckdb read_csv into a table, same file",
-                 steps.get("validator_baseline"), error=error("validator", "validator_baseline"),
+                 steps.get("validator_baseline"),
+                 error=error("validator", "validator_baseline", "validator_previous"),
                  unit="rows/s", amount=result("validator", "rows")),
         _measure("models_full", "models_job over every partition (full dbt build, tests, publish)",
                  {**data, "mart_rows": result("models_full", "mart_rows")},
@@ -259,6 +289,7 @@ def _measures(
                  "models_job full build", steps.get("models_full"),
                  error=error("models_month"), limit=INCREMENTAL_LIMIT),
     ]  # fmt: skip
+    _content_checks(measures, steps)
     check = result("renderer_check", "checked", {})
     for kind, label in (("scorecards", "ward scorecards of the largest city"),
                         ("bulletins", "the five city bulletins (vi)")):  # fmt: skip
@@ -316,6 +347,27 @@ def _measures(
         largest = entry.get("largest_process_mib")
         entry["process_goal_met"] = None if largest is None else largest <= PROCESS_GOAL_MIB
     return measures
+
+
+def _content_checks(measures: list[dict], steps: dict[str, StepRun]) -> None:
+    """Correctness beside speed (``bench/verdicts.py``): the validator's verdict against the
+    previous validator's on the same file, the ingest's loaded values against read_csv's."""
+    by_name = {m["name"]: m for m in measures}
+    if "validator_previous" in steps:
+        previous = steps["validator_previous"].result
+        by_name["validator"]["content_check"] = {
+            "against": f"the per-row validator of commit {previous['commit'][:12]}, same file",
+            "same": True,  # the step fails otherwise
+            **previous["verdict"],
+            "previous_seconds": round(previous["seconds"], 3),
+        }
+    if "ingest" in steps and "ingest_baseline" in steps:
+        ours, theirs = (steps[n].result["values"] for n in ("ingest", "ingest_baseline"))
+        entry = by_name["ingest"]
+        entry["content_check"] = {"against": "read_csv, same files", "same": ours == theirs,
+                                  **ours}  # fmt: skip
+        if ours != theirs and not entry["error"]:
+            entry["error"] = f"the values loaded {ours} differ from read_csv's {theirs}"
 
 
 def _same_marts(steps: dict[str, StepRun]) -> str | None:

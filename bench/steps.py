@@ -18,8 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.measure import cpu_seconds, own_peak_bytes
+from bench.verdicts import ROW_TYPES, judged_digest, python_rows_digest, rows_digest
 
 STEPS: dict[str, Callable[[Path, dict], dict]] = {}
+# the values of a file as loaded, without its lines (read_csv has none): the ingest's digest
+VALUES = (("ward_code", "period", "metric_code", "value", "note"), ROW_TYPES[1:])
 RAW_COLUMNS = (
     "{'ward_code': 'varchar', 'period': 'varchar', 'metric_code': 'varchar', "
     "'value': 'double', 'note': 'varchar'}"
@@ -86,6 +89,7 @@ def ingest(work: Path, plan: dict) -> dict:
         raise SystemExit(f"ingest failed or rejected rows ({rejected}): {reasons}")
     with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
         rows = con.execute("select count(*) from raw.submission_values").fetchone()[0]
+        values = rows_digest(con, "raw.submission_values", *VALUES)  # against ingest_baseline's
     written = json.loads((work / "steps" / "generate.json").read_text(encoding="utf-8"))["rows"]
     if rows != written:
         raise SystemExit(f"the warehouse holds {rows} values, the generator wrote {written}")
@@ -97,7 +101,7 @@ def ingest(work: Path, plan: dict) -> dict:
         shutil.copy(paths.warehouse_path(), work / copy / "warehouse.duckdb")
     breakdown = [_run_breakdown(run.run_id)["dagster_steps"] for run in summary.runs]
     return {"seconds": seconds, "rows": rows, "files": len(files), "runs": len(summary.runs),
-            "breakdown": breakdown}  # fmt: skip
+            "values": values, "breakdown": breakdown}  # fmt: skip
 
 
 @step
@@ -114,10 +118,11 @@ def ingest_baseline(work: Path, plan: dict) -> dict:
             )
         )
         rows = con.execute("select count(*) from plain").fetchone()[0]
+        values = rows_digest(con, "plain", *VALUES)
     written = json.loads((work / "steps" / "generate.json").read_text(encoding="utf-8"))["rows"]
     if rows != written:
         raise SystemExit(f"read_csv loaded {rows} rows, the generator wrote {written}")
-    return {"seconds": seconds, "rows": rows}
+    return {"seconds": seconds, "rows": rows, "values": values}
 
 
 # One big file is what separates the validator's cost from Dagster's; beyond a million rows the
@@ -151,24 +156,33 @@ def validator(work: Path, plan: dict) -> dict:
     from orchestration.core.quality.screening import screen_pending
     from orchestration.core.reference import load_reference
     from orchestration.core.submission.validate import validate_file
+    from orchestration.core.submission.workspace import single_threaded
 
     source, size = _one_file(work)
     reference = load_reference()  # read once per process in production too
     (entry, _), archive_seconds = _timed(lambda: archive_file(source))
-    verdict, validate_seconds = _timed(
-        lambda: validate_file(entry.path, reference=reference, today=entry.received_at.date())
-    )
-    if verdict.rejections or len(verdict.rows) != size["rows"]:
-        reasons = sorted({r.reason for r in verdict.rejections})
-        raise SystemExit(
-            f"the validator accepted {len(verdict.rows)} of {size['rows']} rows; "
-            f"rejections: {', '.join(reasons) or 'none'}"
-        )
     paths.home().mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(paths.warehouse_path())) as con:
         ensure_raw_schema(con)
-        loads, load_seconds = _timed(lambda: load_file(con, entry, verdict, entry.partitions))
+        # as load_pending does: in the load's connection (the accepted rows stay in DuckDB), on
+        # one DuckDB thread
+        with single_threaded(con):
+            verdict, validate_seconds = _timed(
+                lambda: validate_file(
+                    entry.path, reference=reference, today=entry.received_at.date(), con=con
+                )
+            )
+            if verdict.rejections or len(verdict.rows) != size["rows"]:
+                reasons = sorted({r.reason for r in verdict.rejections})
+                raise SystemExit(
+                    f"the validator accepted {len(verdict.rows)} of {size['rows']} rows; "
+                    f"rejections: {', '.join(reasons) or 'none'}"
+                )
+            loads, load_seconds = _timed(lambda: load_file(con, entry, verdict, entry.partitions))
         rows = con.execute("select count(*) from raw.submission_values").fetchone()[0]
+        # what validator_previous compares (untimed): the values as loaded, and the rest
+        loaded = ("line_no", "ward_code", "period", "metric_code", "value", "note")
+        digest = {**rows_digest(con, "raw.submission_values", loaded), **judged_digest(verdict)}
         # the screening the ingest runs after its files (issue 14): rules on the values in force,
         # outliers against 24 months; reported beside validate + load, not inside ``seconds``
         _, screen_seconds = _timed(lambda: screen_pending(con, now=datetime.now()))
@@ -176,9 +190,45 @@ def validator(work: Path, plan: dict) -> dict:
     if rows != size["rows"]:
         raise SystemExit(f"raw holds {rows} values, the file has {size['rows']}")
     return {"seconds": validate_seconds + load_seconds, **size,
+            "day": entry.received_at.date().isoformat(), "verdict": digest,
             "breakdown": {"validate": round(validate_seconds, 3), "load": round(load_seconds, 3),
                           "archive": round(archive_seconds, 3), "partitions": len(loads),
                           "screen": round(screen_seconds, 3), "review_items": items}}  # fmt: skip
+
+
+@step
+def validator_previous(work: Path, plan: dict) -> dict:
+    """Correctness of the validator against the previous one (``bench/verdicts.py``): the per-row
+    Python validator of commit ``PREVIOUS``, from this clone's history, judges the same file on the
+    same day; its verdict's digest must equal the validator step's. ``seconds`` is its validation
+    alone (no load), for comparison only."""
+    from datetime import date
+
+    from bench.verdicts import PREVIOUS, differences, extract_previous
+
+    ours = json.loads((work / "steps" / "validator.json").read_text(encoding="utf-8"))
+    tree = extract_previous(Path(__file__).resolve().parent.parent, work / "previous")
+    sys.path.insert(0, str(tree))  # before the project's own tree (this process imported none)
+    import orchestration
+    from orchestration.core.reference import load_reference
+    from orchestration.core.submission.validate import validate_file
+
+    if not Path(orchestration.__file__).resolve().is_relative_to(tree.resolve()):
+        raise SystemExit(f"imported {orchestration.__file__}, not the previous tree {tree}")
+    source, _size = _one_file(work)
+    # the directory itself: $WARDSTAT_REFERENCE_DIR is relative to the project, this one's
+    reference = load_reference(work / "reference")
+    day = date.fromisoformat(ours["day"])
+    verdict, seconds = _timed(lambda: validate_file(source, reference=reference, today=day))
+    previous = {**python_rows_digest(verdict.rows), **judged_digest(verdict)}
+    different = differences(ours["verdict"], previous)
+    if different:
+        raise StepError(
+            f"the validator's verdict differs from the previous validator's (commit "
+            f"{PREVIOUS[:12]}) on the same file: {'; '.join(different)}",
+            {"previous": previous},
+        )
+    return {"seconds": seconds, "commit": PREVIOUS, "verdict": previous}
 
 
 @step

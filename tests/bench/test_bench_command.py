@@ -69,6 +69,13 @@ def test_bench_run_tiny(tmp_path):
     parts = validator["breakdown"]
     assert validator["seconds"] == pytest.approx(parts["validate"] + parts["load"], abs=0.002)
     assert parts["partitions"] == 3  # one ledger row per month in the file
+    # correctness on the same input: the previous (per-row) validator's verdict on that file, and
+    # read_csv's values of the ingest's files (bench/verdicts.py)
+    check = validator["content_check"]
+    assert check["same"] and check["rows"] == data["size"]["rows"] and check["rejections"] == 0
+    assert check["previous_seconds"] > 0
+    check = by_name["ingest"]["content_check"]
+    assert check["same"] and check["rows"] == data["size"]["rows"]
 
     # dbt alone built the same marts as Dagster's models_job, against the same plain-SQL baseline
     dbt_only, full = by_name["models_dbt_only"], by_name["models_full"]
@@ -104,3 +111,32 @@ def test_bench_run_tiny(tmp_path):
     for name in MEASURES:
         assert f"| {name} |" in text
     assert "bytes per value" in text
+
+
+@pytest.mark.slow
+def test_bench_run_only_some_measures_leaves_the_readme_alone(tmp_path):
+    """``--only`` runs the steps of the measures named (and what they need) and writes just those,
+    never the README's table (a partial run must not pass for a whole one)."""
+    results, readme = tmp_path / "partial.json", tmp_path / "README.md"
+    readme.write_text("# Benchmarks\n\n<!-- bench:results -->\nKEPT\n<!-- /bench:results -->\n",
+                      encoding="utf-8")  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WARDSTAT_", "DAGSTER_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "run", "--wards", "20", "--months", "2", "--only",
+         "validator", "--results", str(results), "--readme", str(readme)],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    data = json.loads(results.read_text(encoding="utf-8"))
+    assert [m["name"] for m in data["measures"]] == ["validator"]
+    (validator,) = data["measures"]
+    assert validator["error"] is None and validator["ratio"] > 0
+    assert validator["content_check"]["same"]  # against the previous validator, same file
+    assert validator["size"]["rows"] == data["size"]["rows"]
+    assert "KEPT" in readme.read_text(encoding="utf-8")
+    assert "… ingest" not in done.stdout and "… validator_baseline" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "bench", "run", "--only", "validatr"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "--only takes measures among" in bad.stderr

@@ -6,6 +6,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from orchestration.core.periods import Period
@@ -13,7 +14,7 @@ from orchestration.core.quality import expressions as ex
 from orchestration.core.quality.rules import (
     COLUMNS,
     RuleCatalogError,
-    evaluate,
+    findings,
     read_rules,
 )
 from orchestration.core.reference import load_reference
@@ -139,11 +140,17 @@ def test_a_rule_applies_by_its_dates_and_finds_both_sides(tmp_path):
     (rule, dated) = read_rules(_catalog(tmp_path, [GOOD, later]), METRICS)
     assert dated.in_force(Period(2024, 6)) and not dated.in_force(Period(2024, 5))  # ends 14/05
     assert not dated.in_force(Period(2025, 1))
-    finding = evaluate(rule, "00019", "2024-05", values(crime_cases=3, crime_cases_solved=5))
-    assert (finding.left_value, finding.right_value) == (5, 3)
+    # three ward-months at once: the rule broken, the rule holding, a value it names unknown
+    wards = ["00019", "00013", "00028", "00004"]
+    columns = {
+        ("crime_cases", 0): np.array([3.0, 5.0, np.nan, 1.0]),
+        ("crime_cases_solved", 0): np.array([5.0, 5.0, 5.0, 9.0]),
+    }
+    judged = np.array([True, True, True, False])  # the last ward-month is another month's
+    ((row, finding),) = findings(rule, wards, "2024-05", judged, columns)
+    assert row == 0 and (finding.left_value, finding.right_value) == (5, 3)
+    assert finding.values == {("crime_cases", 0): 3.0, ("crime_cases_solved", 0): 5.0}
     assert finding.fingerprint == "rule|00019|2024-05|R1|5|3"
-    assert evaluate(rule, "00019", "2024-05", values(crime_cases=5, crime_cases_solved=5)) is None
-    assert evaluate(rule, "00019", "2024-05", values(crime_cases_solved=5)) is None
 
 
 def test_a_missing_catalog_means_no_rules(tmp_path):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import unicodedata
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -82,3 +84,17 @@ def fill_form(path: Path, values: dict[str, object], notes: dict[str, str] | Non
         sheet[f"{COLS['note']}{rows[code]}"] = note
     workbook.save(path)
     return rows
+
+
+def rewrite_zip_member(path: Path, member_suffix: str, old: bytes, new: bytes) -> None:
+    """Edit the XML inside a workbook the way a hand-made or hostile file would look."""
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith(member_suffix):
+                assert old in data
+                data = data.replace(old, new)
+            target.writestr(info, data)
+    path.write_bytes(out.getvalue())

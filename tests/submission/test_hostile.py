@@ -24,6 +24,7 @@ from tests.submission.helpers import (
     fill_form,
     reasons,
     report_form,
+    rewrite_zip_member,
     to_cp1258,
     write,
 )
@@ -46,20 +47,6 @@ def plain_xlsx(path: Path, rows: list[list]) -> Path:
         sheet.append(row)
     workbook.save(path)
     return path
-
-
-def rewrite_zip_member(path: Path, member_suffix: str, old: bytes, new: bytes) -> None:
-    """Edit the XML inside a workbook the way a hand-made or hostile file would look."""
-    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename.endswith(member_suffix):
-                assert old in data
-                data = data.replace(old, new)
-            target.writestr(info, data)
-    path.write_bytes(out.getvalue())
 
 
 # --- values ----------------------------------------------------------------------------------

@@ -4,17 +4,19 @@ A run loads each file's pending partitions (those in the run's range) in one tra
 accepted values, the rejections, the file row and one ledger row per (file, partition) in
 ``raw.file_period_loads`` commit together, so a process killed mid-load leaves nothing behind
 and the ledger tells a rerun what is left. Each (file, partition) still gets its own
-``load_seq``. Values go in through numpy columns registered with DuckDB (one vectorised insert,
-no executemany). In the same transaction the values for approved ward-months that would change
-them are held (``core/quality/locks.py``). After the files, ``load_pending`` screens every load not
-screened yet, together (``core/quality/screening.py``).
+``load_seq``. Values go in with one ``insert … select`` from the table the validator left them
+in (``core/submission/accepted.py``: ``load_pending`` validates in the load's own connection, so
+they never leave DuckDB); rejections and assessment rows through numpy columns registered with
+DuckDB (no executemany). In the same transaction the values for approved ward-months that would
+change them are held (``core/quality/locks.py``). After the files, ``load_pending`` screens every
+load not screened yet, together (``core/quality/screening.py``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import duckdb
@@ -25,9 +27,11 @@ from orchestration.core.ingest.buckets import local_now
 from orchestration.core.ingest.schema import ensure_raw_schema
 from orchestration.core.quality.locks import hold_changes
 from orchestration.core.quality.screening import screen_pending
+from orchestration.core.submission.accepted import AcceptedRows
 from orchestration.core.submission.assessments import KIND as ASSESSMENTS
-from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
+from orchestration.core.submission.model import FileVerdict
 from orchestration.core.submission.validate import validate_file
+from orchestration.core.submission.workspace import single_threaded
 
 
 @dataclass(frozen=True)
@@ -70,23 +74,37 @@ def _insert_columns(
         con.unregister(view)
 
 
-def split_by_partition(
-    entry: ArchivedFile, verdict: FileVerdict
-) -> dict[str, tuple[list[SubmissionRow], list[Rejection]]]:
+@dataclass
+class Part:
+    """What of a file loads into one partition: its accepted rows (assessments: the rows; values:
+    the periods whose accepted rows, held by the verdict in DuckDB, are the part's) and its
+    rejections."""
+
+    periods: set = field(default_factory=set)
+    rows: list = field(default_factory=list)
+    n_rows: int = 0
+    rejections: list = field(default_factory=list)
+
+
+def split_by_partition(entry: ArchivedFile, verdict: FileVerdict) -> dict[str, Part]:
     """The verdict's rows and rejections grouped by the partition they load into."""
-    by_period: dict[str | None, tuple[list, list]] = {}
-    for row in verdict.rows:
-        group = by_period.get(row.period)
-        if group is None:
-            group = by_period[row.period] = ([], [])
-        group[0].append(row)
+    parts: dict[str, Part] = {p: Part() for p in entry.partitions}
+
+    def part_of(period: str | None) -> Part:
+        return parts.setdefault(entry.bucket_of(period), Part())
+
+    if isinstance(verdict.rows, AcceptedRows):
+        for period, count in verdict.rows.counts().items():
+            part = part_of(period)
+            part.periods.add(period)
+            part.n_rows += count
+    else:
+        for row in verdict.rows:
+            part = part_of(row.period)
+            part.rows.append(row)
+            part.n_rows += 1
     for rejection in verdict.rejections:
-        by_period.setdefault(rejection.period, ([], []))[1].append(rejection)
-    parts: dict[str, tuple[list, list]] = {p: ([], []) for p in entry.partitions}
-    for period, (rows, rejections) in by_period.items():
-        target = parts.setdefault(entry.bucket_of(period), ([], []))
-        target[0].extend(rows)
-        target[1].extend(rejections)
+        part_of(rejection.period).rejections.append(rejection)
     return parts
 
 
@@ -125,8 +143,8 @@ def load_file(
                 entry.original_name,
                 partition,
                 base_seq + 1 + i,
-                len(parts.get(partition, ((), ()))[0]),
-                len(parts.get(partition, ((), ()))[1]),
+                parts.get(partition, Part()).n_rows,
+                len(parts.get(partition, Part()).rejections),
             )
             for i, partition in enumerate(todo)
         ]
@@ -135,20 +153,25 @@ def load_file(
             "update raw.submission_files set file_kind = ? where file_sha256 = ? and file_kind is null",
             [verdict.kind, entry.sha256],
         )
-        rows = [row for p in todo for row in parts.get(p, ((), ()))[0]]
-        if rows:
-            seqs = np.repeat(
-                np.array([r.load_seq for r in results], dtype=np.int64),
-                [r.rows_loaded for r in results],
-            )
+        if any(r.rows_loaded for r in results):
             if verdict.kind == ASSESSMENTS:
+                rows = [row for p in todo for row in parts.get(p, Part()).rows]
+                seqs = np.repeat(
+                    np.array([r.load_seq for r in results], dtype=np.int64),
+                    [r.rows_loaded for r in results],
+                )
                 _insert_assessments(con, entry, rows, seqs, loaded_at)
             else:
-                _insert_values(con, entry, rows, seqs, loaded_at)
-        rejections = [rej for p in todo for rej in parts.get(p, ((), ()))[1]]
+                seqs = {
+                    period: r.load_seq
+                    for r in results
+                    for period in parts.get(r.partition, Part()).periods
+                }
+                _insert_values(con, entry, verdict.rows, seqs, loaded_at)
+        rejections = [rej for p in todo for rej in parts.get(p, Part()).rejections]
         if rejections:
             _insert_rejections(con, entry, rejections, loaded_at)
-        results = _hold(con, entry, results, rows, loaded_at)
+        results = _hold(con, entry, results, loaded_at)
         _insert_ledger(con, results, loaded_at)
         con.execute("commit")
     except BaseException:
@@ -157,9 +180,9 @@ def load_file(
     return results
 
 
-def _hold(con, entry: ArchivedFile, results, rows, loaded_at) -> list[LoadResult]:
+def _hold(con, entry: ArchivedFile, results, loaded_at) -> list[LoadResult]:
     """Hold what would change approved ward-months, counted per partition."""
-    if not rows:
+    if not any(r.rows_loaded for r in results):
         return results
     held = hold_changes(con, entry.sha256, [r.partition for r in results], loaded_at)
     return [
@@ -212,27 +235,40 @@ def _insert_file_row(con, entry: ArchivedFile, verdict: FileVerdict, loaded_at: 
     )
 
 
-def _insert_values(con, entry: ArchivedFile, rows: list, seqs, loaded_at: datetime) -> None:
-    n = len(rows)
-    # columns constant for the file are SQL parameters, not n-element arrays
-    _insert_columns(
-        con,
-        "raw.submission_values",
+def _insert_values(
+    con, entry: ArchivedFile, accepted: AcceptedRows, seqs: dict[str, int], loaded_at: datetime
+) -> None:
+    """The accepted rows of the periods in ``seqs``, each with its partition's ``load_seq``:
+    straight from the verdict's table when it was made in this connection, else through numpy."""
+    periods = sorted(seqs)
+    source = accepted.table
+    if accepted.con is not con:
+        source = "_ingest_accepted"
+        con.register(source, accepted.columns(periods))
+    loads = "_ingest_load_seqs"
+    con.register(
+        loads,
         {
-            "load_seq": seqs,
-            "line_no": np.fromiter((r.line for r in rows), dtype=np.int32, count=n),
-            "ward_code": _strings([r.ward_code for r in rows]),
-            "period": _strings([r.period for r in rows]),
-            "metric_code": _strings([r.metric_code for r in rows]),
-            "value": np.fromiter((r.value for r in rows), dtype=np.float64, count=n),
-            "note": _strings([r.note for r in rows]),
-        },
-        constants={
-            "file_sha256": entry.sha256,
-            "received_at": entry.received_at,
-            "loaded_at": loaded_at,
+            "period": np.array(periods, dtype=object),
+            "load_seq": np.array([seqs[p] for p in periods], dtype=np.int64),
         },
     )
+    try:
+        con.execute(
+            f"""
+            insert into raw.submission_values (load_seq, file_sha256, line_no, ward_code, period,
+                metric_code, value, note, received_at, loaded_at)
+            select s.load_seq, $sha, a.line, a.ward_code, a.period, a.metric_code, a.value,
+                a.note, $received, $loaded
+            from {source} as a
+            inner join {loads} as s on s.period = a.period
+            """,
+            {"sha": entry.sha256, "received": entry.received_at, "loaded": loaded_at},
+        )
+    finally:
+        con.unregister(loads)
+        if source != accepted.table:
+            con.unregister(source)
 
 
 def _insert_assessments(con, entry: ArchivedFile, rows: list, seqs, loaded_at: datetime) -> None:
@@ -316,6 +352,17 @@ def loaded_pairs(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> set[tup
     return {(sha, period) for sha, period in found}
 
 
+def _validate_and_load(con, entry: ArchivedFile, todo: list[str]) -> list[LoadResult]:
+    # the day received, so a ``future_period`` verdict does not change when the file is reloaded;
+    # in this connection, so the accepted rows go into raw without leaving DuckDB
+    verdict = validate_file(entry.path, today=entry.received_at.date(), con=con)
+    try:
+        return load_file(con, entry, verdict, todo)
+    finally:
+        if isinstance(verdict.rows, AcceptedRows):
+            verdict.rows.drop()
+
+
 def load_pending(
     con: duckdb.DuckDBPyConnection,
     entries: Iterable[ArchivedFile],
@@ -331,15 +378,14 @@ def load_pending(
     ordered = sorted(entries, key=lambda e: (e.received_at, e.sha256))
     done = loaded_pairs(con, (e.sha256 for e in ordered))
     results = []
-    for entry in ordered:
-        todo = [p for p in entry.partitions if p in wanted and (entry.sha256, p) not in done]
-        if not todo:
-            continue
-        # the day received, so a ``future_period`` verdict does not change when the file is reloaded
-        verdict = validate_file(entry.path, today=entry.received_at.date())
-        if progress:
-            progress(entry, todo)
-        results.extend(load_file(con, entry, verdict, todo))
+    with single_threaded(con):  # files are a few thousand rows each
+        for entry in ordered:
+            todo = [p for p in entry.partitions if p in wanted and (entry.sha256, p) not in done]
+            if not todo:
+                continue
+            if progress:
+                progress(entry, todo)
+            results.extend(_validate_and_load(con, entry, todo))
     screened = screen_pending(con, now=local_now())  # this run's loads, and any a crash left
     return [
         replace(

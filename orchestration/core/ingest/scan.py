@@ -2,7 +2,7 @@
 
 Archiving decides a file's partitions from the periods its rows mention; the rows themselves are
 validated once, when the file is loaded. The scan reads the file through the validator's own
-reading stage (``read_table`` and ``data_rows``: the same decoding, format and delimiter
+reading stage (``read_table`` and ``staging.stage``: the same decoding, format and delimiter
 detection, header aliases, skipped blank rows) and labels periods the way the validator does, so
 it reports exactly what the full verdict would.
 
@@ -19,14 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.core.submission import assessments
+from orchestration.core.submission import assessments, workspace
 from orchestration.core.submission.errors import UnreadableFile
+from orchestration.core.submission.lookups import period_label
 from orchestration.core.submission.readers import read_table
+from orchestration.core.submission.staging import stage
 from orchestration.core.submission.validate import (
-    data_rows,
     format_from_name,
     no_data_rows,
-    period_label,
     read_bounded,
     unexpected,
 )
@@ -65,12 +65,19 @@ def scan_bytes(data: bytes, path: str | Path) -> FileScan:
         fmt, encoding, delimiter = table.format, table.encoding, table.delimiter
         # an assessment file's rows load with the statistical month of their day
         assessed = table.kind == assessments.KIND
-        column = table.columns["assessed_on" if assessed else "period"]
-        raw_periods = {
-            str(cells[column])
-            for _line, cells, malformed in data_rows(table)
-            if malformed or not (assessed and assessments.is_blank(cells, table.columns))
-        }
+        staged = stage(workspace.cursor(), table)
+        try:
+            if assessed:
+                column = table.columns["assessed_on"]
+                raw_periods = {
+                    cells[column]
+                    for _line, cells, malformed in staged.rows()
+                    if malformed or not assessments.is_blank(cells, table.columns)
+                }
+            else:
+                raw_periods = set(staged.distinct(staged.cell("period")))
+        finally:
+            staged.drop()
         if not raw_periods:
             raise no_data_rows()
     except UnreadableFile as error:

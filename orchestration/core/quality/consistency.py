@@ -1,33 +1,41 @@
 """The validator's rule stage: the consistency rules over the accepted rows of each ward-month of
 one file.
 
-A separate stage after the row checks (``core/submission/validate.py``), over rows that already
-passed them, so the row checks can move elsewhere (into DuckDB) without touching it. A file may
-carry part of a month (a revision of a few values), so a rule is judged here only when the file
-itself holds every value the rule names; the screening after the load judges the rules again on
-the values in force (``screening.py``), where the rest of the month is known.
+A separate stage after the row checks (``core/submission/row_checks.py``), over the rows that
+passed them, still in DuckDB: the values each rule in force names are pivoted to one row per
+ward-month (and the month before, for ``prev()``), and the rules' own expressions are evaluated on
+those columns with numpy, every ward-month at once, as the screening does (``screening.py``). A
+file may carry part of a month (a revision of a few values), so a rule is judged here only when
+the file itself holds every value the rule names; the screening after the load judges the rules
+again on the values in force, where the rest of the month is known.
 
 - an ``error`` rule that does not hold rejects the whole ward-month of this file: the rows of the
   metrics the rule names with reason ``failed_rule`` (the rule, both sides and their values), the
   other rows with ``ward_month_rejected``; the file's other ward-months are untouched;
 - a ``warning`` rule is reported (``wardstat check``) and its rows are kept: the load opens a
   review item for it.
+
+``prev()`` reaches the month before in the same file and the same unit: never across the
+1 July 2025 reorganisation, where one code may name an old and a new ward.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from orchestration.core.periods import Period, PeriodError
-from orchestration.core.quality.rules import ConsistencyRule, Finding, evaluate
+import duckdb
+import numpy as np
+
+from orchestration.core.periods import Period
+from orchestration.core.quality.rules import Finding, findings
+from orchestration.core.reference import Reference
 from orchestration.core.submission import messages as msg
 from orchestration.core.submission.model import SubmissionRow
+from orchestration.core.submission.workspace import strings, table_from_arrays, unique
 
 
 @dataclass
 class RuleStage:
-    rows: list[SubmissionRow]  # kept
     rejected: list[tuple[SubmissionRow, tuple[msg.Problem, ...]]] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     errors: list[Finding] = field(default_factory=list)
@@ -51,61 +59,105 @@ def str_ref(ref: tuple[str, int]) -> str:
 
 
 def check_ward_months(
-    rows: list[SubmissionRow], rules: Sequence[ConsistencyRule], same_unit=None
+    con: duckdb.DuckDBPyConnection, accepted: str, reference: Reference
 ) -> RuleStage:
-    """Apply ``rules`` to each ward-month of ``rows``. ``same_unit(code, period, earlier)`` says
-    whether a code names the same unit in both months (``prev()`` never reaches across the 2025
-    reorganisation); by default it does."""
-    if not rules or not rows:
-        return RuleStage(rows)
-    by_month: dict[tuple[str, str], dict[str, SubmissionRow]] = {}
-    for row in rows:
-        by_month.setdefault((row.ward_code, row.period), {})[row.metric_code] = row
-    stage = RuleStage([])
-    failed: dict[tuple[str, str], list[Finding]] = {}
-    in_force_cache: dict[str, list[ConsistencyRule]] = {}
-    for (ward, period), month in by_month.items():
-        applicable = in_force_cache.get(period)
-        if applicable is None:
-            try:
-                parsed = Period.parse(period)
-            except PeriodError:  # the row checks let no such row through; be safe anyway
-                applicable = []
-            else:
-                applicable = [r for r in rules if r.in_force(parsed)]
-            in_force_cache[period] = applicable
-        if not applicable:
-            continue
-        previous = str(Period.parse(period).shift(-1))
-        before = by_month.get((ward, previous))
-        if before is not None and same_unit is not None and not same_unit(ward, period, previous):
-            before = None
-
-        def lookup(metric: str, lag: int, month=month, before=before) -> float | None:
-            source = month if lag == 0 else before
-            row = source.get(metric) if source is not None else None
-            return None if row is None else row.value
-
-        for rule in applicable:
-            finding = evaluate(rule, ward, period, lookup)
-            if finding is None:
-                continue
-            if rule.severity == "error":
-                failed.setdefault((ward, period), []).append(finding)
-                stage.errors.append(finding)
-            else:
-                stage.warnings.append(finding)
-    if not failed:
-        stage.rows = rows
+    """Apply the reference's rules to each ward-month of the table ``accepted`` (the row checks':
+    ``row_checks.RowChecks.accepted``) and delete from it the ward-months an error rule rejects
+    (returned in ``rejected`` with their problems)."""
+    stage = RuleStage()
+    periods = [p for (p,) in con.execute(f"select distinct period from {accepted}").fetchall()]
+    in_force = {p: [r for r in reference.rules if r.in_force(Period.parse(p))] for p in periods}
+    refs = sorted({ref for rules in in_force.values() for rule in rules for ref in rule.refs})
+    if not refs:
         return stage
-    for row in rows:
-        findings = failed.get((row.ward_code, row.period))
-        if findings is None:
-            stage.rows.append(row)
-    for (ward, period), findings in failed.items():
+    found = _findings(con, accepted, reference, in_force, refs)
+    failed: dict[tuple[str, str], list[Finding]] = {}
+    for finding in found:
+        if finding.rule.severity == "error":
+            failed.setdefault((finding.ward_code, finding.period), []).append(finding)
+            stage.errors.append(finding)
+        else:
+            stage.warnings.append(finding)
+    if failed:
+        stage.rejected = _reject(con, accepted, failed)
+    return stage
+
+
+def _findings(con, accepted: str, reference: Reference, in_force, refs) -> list[Finding]:
+    """Every rule in force that does not hold, in the order of the ward-months' first rows, then
+    of the catalog."""
+    metrics = sorted({metric for metric, _lag in refs})
+    mids = dict(
+        con.execute(
+            f"select metric_code, any_value(mid) from {accepted} "
+            "where metric_code in (select unnest($metrics::varchar[])) group by metric_code",
+            {"metrics": metrics},
+        ).fetchall()
+    )
+    pivot = [
+        f"max(value) filter (where mid = {mids[metric]}) as m{i}" if metric in mids
+        else f"null::double as m{i}"
+        for i, metric in enumerate(metrics)
+    ]  # fmt: skip
+    picked = [f"{'p' if lag else 'c'}.m{metrics.index(metric)} as v{i}"
+              for i, (metric, lag) in enumerate(refs)]  # fmt: skip
+    data = con.execute(
+        f"""
+        with months as (
+            select wid, pi, unit, any_value(ward_code) as ward_code, any_value(period) as period,
+                min(line) as first_line, {", ".join(pivot)}
+            from {accepted} group by wid, pi, unit
+        )
+        select c.ward_code, c.period, c.first_line, {", ".join(picked)}
+        from months as c
+        left join months as p on p.wid = c.wid and p.unit = c.unit and p.pi = c.pi - 1
+        """
+    ).fetchnumpy()
+    wards, months, first_lines = data["ward_code"], data["period"], data["first_line"]
+    values = {
+        ref: np.ma.filled(np.ma.asarray(data[f"v{i}"]).astype(float), np.nan)
+        for i, ref in enumerate(refs)
+    }
+    found = []
+    for period, rules in in_force.items():
+        month = np.asarray(months == period)
+        for position, rule in enumerate(reference.rules):
+            if rule in rules:
+                for i, finding in findings(rule, wards, period, month, values):
+                    found.append((int(first_lines[i]), position, finding))
+    found.sort(key=lambda item: item[:2])
+    return [finding for _line, _position, finding in found]
+
+
+def _reject(con, accepted: str, failed: dict[tuple[str, str], list[Finding]]) -> list:
+    """The rows of the failed ward-months, each with its problems, taken out of ``accepted``."""
+    keys = unique("failed")
+    table_from_arrays(
+        con,
+        keys,
+        {"ward_code": strings([w for w, _p in failed]), "period": strings([p for _w, p in failed])},
+    )
+    try:
+        found = con.execute(
+            f"select line, ward_code, period, metric_code, value, note from {accepted} "
+            f"semi join {keys} using (ward_code, period) order by line"
+        ).fetchall()
+        con.execute(
+            f"delete from {accepted} using {keys} as k "
+            f"where {accepted}.ward_code = k.ward_code and {accepted}.period = k.period"
+        )
+    finally:
+        con.execute(f"drop table if exists {keys}")
+    by_month: dict[tuple[str, str], dict[str, SubmissionRow]] = {}
+    for line, ward, period, metric, value, note in found:
+        by_month.setdefault((ward, period), {})[metric] = SubmissionRow(
+            line, ward, period, metric, value, note
+        )
+    rejected = []
+    for (ward, period), failures in failed.items():
         month = by_month[(ward, period)]
         problems_of: dict[str, list[msg.Problem]] = {}
-        for finding in findings:
+        for finding in failures:
             problem = finding_problem(finding)
             for metric in sorted({m for m, lag in finding.rule.refs if lag == 0}):
                 if metric in month:
@@ -114,8 +166,8 @@ def check_ward_months(
         dropped = (msg.ward_month_rejected(ward, period, lines),)
         for metric, row in month.items():
             problems = problems_of.get(metric)
-            stage.rejected.append((row, tuple(problems) if problems else dropped))
-    return stage
+            rejected.append((row, tuple(problems) if problems else dropped))
+    return rejected
 
 
 def finding_texts(finding: Finding) -> tuple[str, str]:

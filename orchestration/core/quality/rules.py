@@ -12,10 +12,12 @@ half-read catalog.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import numpy as np
 
 from orchestration.core.periods import Period
 from orchestration.core.quality import expressions as ex
@@ -98,22 +100,30 @@ class Finding:
         )
 
 
-def evaluate(
-    rule: ConsistencyRule, ward_code: str, period: str, lookup: ex.Lookup
-) -> Finding | None:
-    """The finding when ``rule`` does not hold; None when it holds or cannot be evaluated (a value
-    it needs is unknown)."""
-    values: dict[tuple[str, int], float] = {}
-    for metric, lag in rule.refs:
-        value = lookup(metric, lag)
-        if value is None:
-            return None
-        values[(metric, lag)] = value
-    known = lambda metric, lag: values[(metric, lag)]  # noqa: E731 - the values just looked up
-    left, right = rule.left.evaluate(known), rule.right.evaluate(known)
-    if left is None or right is None or ex.holds(left, rule.comparator, right):
-        return None
-    return Finding(rule, ward_code, period, left, right, values)
+def findings(
+    rule: ConsistencyRule,
+    wards: Sequence[str],
+    period: str,
+    rows: np.ndarray,
+    values: Mapping[tuple[str, int], np.ndarray],
+) -> Iterator[tuple[int, Finding]]:
+    """``(row, finding)`` for every row of the mask ``rows`` where ``rule`` does not hold, judged on
+    numpy columns (``values``: (metric, lag) → a value per row, NaN where not known: a row missing
+    a value the rule names is not judged); ``wards`` names each row's ward, all of ``period``.
+    The one evaluation of the rules: the validator's rule stage and the screening judge every
+    ward-month at once with it."""
+    lookup = lambda metric, lag: values[(metric, lag)]  # noqa: E731
+    left = np.broadcast_to(rule.left.evaluate(lookup), rows.shape)
+    right = np.broadcast_to(rule.right.evaluate(lookup), rows.shape)
+    known = rows.copy()
+    for ref in rule.refs:
+        known &= ~np.isnan(values[ref])
+    with np.errstate(invalid="ignore"):
+        broken = known & ~ex.holds(left, rule.comparator, right)
+    for i in np.flatnonzero(broken):
+        values_used = {ref: float(values[ref][i]) for ref in rule.refs}
+        yield int(i), Finding(rule, str(wards[i]), period, float(left[i]), float(right[i]),
+                              values_used)  # fmt: skip
 
 
 def rules_in_force(rules: Iterable[ConsistencyRule], period: Period) -> list[ConsistencyRule]:

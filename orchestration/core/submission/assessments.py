@@ -30,6 +30,7 @@ from orchestration.core.programme import Catalog, read_catalog
 from orchestration.core.reference import Reference
 from orchestration.core.submission import messages as msg
 from orchestration.core.submission.headers import fold
+from orchestration.core.submission.lookups import ward_code
 from orchestration.core.submission.model import Rejection
 from orchestration.core.submission.table import Table
 
@@ -233,10 +234,13 @@ def conflicting(key: tuple, lines: list[int]) -> msg.Problem:
 
 
 def validate_table(
-    table: Table, reference: Reference, today: date, catalog: Catalog | None = None
+    table: Table,
+    rows: list[tuple[int, list[str], bool]],
+    reference: Reference,
+    today: date,
+    catalog: Catalog | None = None,
 ) -> tuple[list[AssessmentRow], list[Rejection]]:
-    from orchestration.core.submission.validate import WARD_CODE_DIGITS, data_rows
-
+    """Judge ``rows``, the file's staged rows (``staging.Staged.rows``: line, cells, malformed)."""
     catalog = catalog or catalog_for(reference)
     columns = table.columns
     column_names = {index: name for name, index in columns.items()}
@@ -249,7 +253,7 @@ def validate_table(
     repeats: dict[tuple, list[tuple[AssessmentRow, list]]] = {}
     rejections: list[Rejection] = []
     seen = False
-    for line, cells, malformed in data_rows(table):
+    for line, cells, malformed in rows:
         if not malformed and is_blank(cells, columns):
             continue
         seen = True
@@ -262,9 +266,7 @@ def validate_table(
             problems.append(bad_day(raw_day))
         elif day > today or day < FIRST_DAY:
             problems.append(day_out_of_range(day, today))
-        code = raw_ward
-        if code.isdigit() and len(code) < WARD_CODE_DIGITS and not reference.wards_with_code(code):
-            code = code.zfill(WARD_CODE_DIGITS)
+        code = ward_code(raw_ward, reference)
         wards = reference.wards_with_code(code)
         if not wards:
             problems.append(msg.unknown_ward(raw_ward, code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,8 @@ class FileVerdict:
     format: str  # csv | xlsx
     encoding: str | None = None
     delimiter: str | None = None
-    rows: list[SubmissionRow] = field(default_factory=list)
+    # SubmissionRow (values: an ``accepted.AcceptedRows``, held in DuckDB) or AssessmentRow
+    rows: Sequence = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     error: str | None = None  # set when the file cannot be read at all: then rows is empty
     error_vi: str | None = None  # ``error`` in each language, and its stable code
@@ -110,6 +112,7 @@ class FileVerdict:
     @property
     def periods(self) -> list[str]:
         """Statistical months with at least one row (accepted or rejected) in the file."""
-        found = {row.period for row in self.rows}
+        counts = getattr(self.rows, "counts", None)
+        found = set(counts()) if counts else {row.period for row in self.rows}
         found.update(r.period for r in self.rejections if r.period)
         return sorted(found)

@@ -98,15 +98,9 @@ def _header_columns(names: list[str]) -> dict[str, int]:
 
 def read_csv(data: bytes) -> Table:
     text, encoding = decode(data)
-    lines = text.splitlines()
-    first = 0
-    while first < len(lines) and not lines[first].strip():
-        first += 1
-    if first < len(lines) and lines[first].lower().startswith("sep="):
-        first += 1  # Excel's delimiter hint line
-    if first >= len(lines):
+    header_line = _header_line(text)
+    if header_line is None:
         raise UnreadableFile("Tệp không có dòng tiêu đề", "the file has no header line")
-    header_line = lines[first]
     best: tuple[int, str, list[str], dict[str, int]] | None = None
     for delimiter in DELIMITERS:
         names = next(csv.reader([header_line], delimiter=delimiter))
@@ -123,7 +117,15 @@ def read_csv(data: bytes) -> Table:
             raise _missing_columns_error(names, columns)
         delimiter, names, columns = found
         kind = assessments.KIND
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # A text without a quote (nearly every file) has one record per line: its lines, cut where
+    # Python's CSV reader cuts them (\r\n, \r, \n), are what the reading stage hands to DuckDB.
+    lines = None
+    if '"' not in text:
+        lines = (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text).split(
+            "\n"
+        )
+    records = iter(lines) if lines is not None else io.StringIO(text, newline="")
+    reader = csv.reader(records, delimiter=delimiter)
     try:
         for cells in reader:  # skip to the header record (blank and sep= lines before it)
             if any(c.strip() for c in cells) and not cells[0].lower().startswith("sep="):
@@ -155,7 +157,31 @@ def read_csv(data: bytes) -> Table:
         header=names,
         rows=rows(),
         kind=kind,
+        lines=lines,
+        header_lines=reader.line_num,
     )
+
+
+def _header_line(text: str) -> str | None:
+    """The first line with text, or the one after it when that is Excel's ``sep=`` hint; None when
+    there is none. Lines as ``str.splitlines`` cuts them, of a prefix of the text that holds the
+    header (a big file's lines are split once, by the reading stage, not twice)."""
+    size = 1 << 16
+    while True:
+        whole = size >= len(text)
+        lines = text[:size].splitlines()
+        if not whole:
+            lines = lines[:-1]  # may be cut short by the prefix
+        first = 0
+        while first < len(lines) and not lines[first].strip():
+            first += 1
+        if first < len(lines) and lines[first].lower().startswith("sep="):
+            first += 1  # Excel's delimiter hint line
+        if first < len(lines):
+            return lines[first]
+        if whole:
+            return None
+        size *= 8
 
 
 def _assessment_header(header_line: str) -> tuple[str, list[str], dict[str, int]] | None:

@@ -21,6 +21,10 @@ class Table:
     rows: Iterator[tuple[int, list]]
     sheet: str | None = None
     kind: str = "values"  # values (monthly figures) | assessments (core/submission/assessments.py)
+    # A CSV text without a quote: its lines (records) and how many of them the header's end is;
+    # DuckDB splits the lines after the header into cells (``staging.py``) instead of ``rows``.
+    lines: list[str] | None = None
+    header_lines: int = 0
 
 
 def cell_text(cell: object) -> str:
