@@ -86,10 +86,13 @@ aggregated as (
             as matched_prior,
         sum(grouped.value) as any_value_sum,
         count(grouped.value) as n_with_value,
-        sum(cast(grouped.population as double) * cast(grouped.value as double)) filter (where grouped.value is not null and grouped.value_prior_year is not null)
+        -- Σ population × value exact (DECIMAL), the quotient rounded once to the values' 6 places.
+        -- The parentheses matter: `::` binds tighter than `/`, and a double here would make `value`
+        -- double in every row of all_levels (a union takes the wider type), so each change below
+        -- would be a floating-point difference (0.3 − 0.1 = 0.19999999999999998).
+        (sum(grouped.population * grouped.value) filter (where grouped.value is not null and grouped.value_prior_year is not null)
             / nullif(sum(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null and grouped.population is not null), 0)
-            -- back to the exact type so the case below does not turn every sum into double
-            ::decimal(38, 6) as matched_weighted_mean,
+        )::decimal(38, 6) as matched_weighted_mean,
         count(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null)
             as n_matched_with_population,
         sum(grouped.population) filter (where grouped.value is not null) as population,
