@@ -8,8 +8,8 @@
 -- and month from the ward's first month to its last, none missing (its test months_without_gaps),
 -- so the row k months back is the k-th row back: one sorted pass over the grid reads every
 -- look-back with lag(), where four hash joins of targets × metrics × windows (12 M rows at demo
--- size) against the whole grid took twice the time and 3 GiB. lag() is null before the ward's
--- first month, as the joins were, and the running totals there count as 0. The targets are
+-- size) against the whole grid took twice the time and 3 GiB. A look-back before the ward's first
+-- month is null, as the joins were, and the running totals there count as 0. The targets are
 -- ward-months of the grid (int_evaluation_targets' test months_in_grid), so the inner join keeps
 -- every one. A window looks back at most 24 months (rolling_12 a year earlier), so a run for
 -- some months reads the grid from 24 months before its first.
@@ -38,25 +38,52 @@ windows as (
 
 -- Each grid row with the grid rows k months before it: 1 (where `month` starts), 12 (rolling_12),
 -- the statistical year's start (ytd: period_index % 12 is the month's place in its year, as
--- stat_year = period_index // 12 in int_periods), and each of those a year earlier
+-- stat_year = period_index // 12 in int_periods), and each of those a year earlier. Partitioned
+-- by metric and ordered by ward and month, so a row k back that belongs to another ward means
+-- "before this ward's first month" (null). Not partitioned by ward as well: the rows come out in
+-- the window's order, and ward after ward within a metric keeps the wards of a district and month
+-- close together, which fct_metric_change's district and city sums need to aggregate as they
+-- stream (ward by ward and metric, every row was its own group: 4× the time, spilling).
 looked_back as (
     select
         ward_key,
         metric_code,
         period_index,
-        struct_pack(running_value, running_submitted, running_estimated) as at_hi,
-        struct_pack(latest_value, latest_index, latest_is_estimated) as latest_at_hi,
-        lag(struct_pack(running_value, running_submitted, running_estimated), 1) over back as back_1,
-        lag(struct_pack(running_value, running_submitted, running_estimated), 12) over back as back_12,
-        lag(struct_pack(running_value, running_submitted, running_estimated), 13) over back as back_13,
-        lag(struct_pack(running_value, running_submitted, running_estimated), 24) over back as back_24,
-        lag(struct_pack(running_value, running_submitted, running_estimated), period_index % 12 + 1) over back
-            as back_ytd,
-        lag(struct_pack(running_value, running_submitted, running_estimated), period_index % 12 + 13) over back
-            as back_ytd_12,
-        lag(struct_pack(latest_value, latest_index, latest_is_estimated), 12) over back as latest_back_12
-    from grid
-    window back as (partition by ward_key, metric_code order by period_index)
+        at_hi,
+        latest_at_hi,
+        case when back_1.ward_key = ward_key then back_1 end as back_1,
+        case when back_12.ward_key = ward_key then back_12 end as back_12,
+        case when back_13.ward_key = ward_key then back_13 end as back_13,
+        case when back_24.ward_key = ward_key then back_24 end as back_24,
+        case when back_ytd.ward_key = ward_key then back_ytd end as back_ytd,
+        case when back_ytd_12.ward_key = ward_key then back_ytd_12 end as back_ytd_12,
+        case when latest_back_12.ward_key = ward_key then latest_back_12 end as latest_back_12
+    from (
+        select
+            ward_key,
+            metric_code,
+            period_index,
+            struct_pack(running_value, running_submitted, running_estimated) as at_hi,
+            struct_pack(latest_value, latest_index, latest_is_estimated) as latest_at_hi,
+            lag(struct_pack(ward_key, running_value, running_submitted, running_estimated), 1) over back
+                as back_1,
+            lag(struct_pack(ward_key, running_value, running_submitted, running_estimated), 12) over back
+                as back_12,
+            lag(struct_pack(ward_key, running_value, running_submitted, running_estimated), 13) over back
+                as back_13,
+            lag(struct_pack(ward_key, running_value, running_submitted, running_estimated), 24) over back
+                as back_24,
+            lag(
+                struct_pack(ward_key, running_value, running_submitted, running_estimated), period_index % 12 + 1
+            ) over back as back_ytd,
+            lag(
+                struct_pack(ward_key, running_value, running_submitted, running_estimated), period_index % 12 + 13
+            ) over back as back_ytd_12,
+            lag(struct_pack(ward_key, latest_value, latest_index, latest_is_estimated), 12) over back
+                as latest_back_12
+        from grid
+        window back as (partition by metric_code order by ward_key, period_index)
+    ) as lagged
 ),
 
 bounded as (
