@@ -6,13 +6,20 @@
 -- self-assessment alone decides nothing (the ward-month is awaiting inspection).
 with
 
+-- the criteria set judging each assessed ward-month
+ward_sets as (
+    select ward_key, period, set_code
+    from {{ ref('int_ward_criteria_set') }}
+    where {{ period_filter('period') }}
+),
+
 targets as (
     select
         evaluation.*,
-        judged_by.set_code
+        ward_sets.set_code
     from {{ ref('int_evaluation_targets') }} as evaluation
-    inner join {{ ref('int_ward_criteria_set') }} as judged_by
-        on judged_by.ward_key = evaluation.ward_key and judged_by.period = evaluation.period
+    inner join ward_sets
+        on ward_sets.ward_key = evaluation.ward_key and ward_sets.period = evaluation.period
     where {{ period_filter('evaluation.period') }}
 ),
 
@@ -55,12 +62,14 @@ rule_figures as (
 -- values (every metric and window of every ward-month, the largest input of the build) stream once
 -- through two small hash tables, the ward-months' sets and the rules' figures, and only the
 -- figures a rule reads go on; joining the rules to the window values instead, once for the
--- numerator and once for the denominator, hashed all of them twice and ran out of memory under a
--- 1.25 GiB cap at demo size.
+-- numerator and once for the denominator, hashed all of them twice and needed 3 GiB at demo size.
+-- The sets come from the table itself, not from `targets`: a join's estimated size decides which
+-- side DuckDB hashes, and targets (a join of two tables) was estimated at 20 times its size, so
+-- the window values themselves got hashed (and spilled, gigabytes of it at national size).
 figures as (
     select
-        targets.ward_key,
-        targets.period,
+        window_values.ward_key,
+        window_values.period,
         rule_figures.criterion_code,
         rule_figures.rule_no,
         any_value(window_values.value) filter (where rule_figures.is_numerator) as numerator,
@@ -75,15 +84,15 @@ figures as (
         any_value(window_values.is_complete) filter (where not rule_figures.is_numerator) as denominator_complete,
         any_value(window_values.is_estimated) filter (where not rule_figures.is_numerator) as denominator_estimated
     from window_values
-    inner join targets
-        on targets.ward_key = window_values.ward_key
-        and targets.period = window_values.period
+    inner join ward_sets
+        on ward_sets.ward_key = window_values.ward_key
+        and ward_sets.period = window_values.period
     inner join rule_figures
         on rule_figures.period = window_values.period
-        and rule_figures.set_code = targets.set_code
+        and rule_figures.set_code = ward_sets.set_code
         and rule_figures.metric_code = window_values.metric_code
         and rule_figures.rule_window = window_values.window_name
-    group by targets.ward_key, targets.period, rule_figures.criterion_code, rule_figures.rule_no
+    group by window_values.ward_key, window_values.period, rule_figures.criterion_code, rule_figures.rule_no
 ),
 
 -- per ward-month and assessment rule: the latest inspection and the latest self-assessment dated
