@@ -58,7 +58,7 @@ rule_figures as (
     where denominator_metric is not null
 ),
 
--- Each rule's figures side by side, one row per ward-month and rule that reads any. The window
+-- Each rule's figures side by side, one row per ward-month, set and rule that reads any. The window
 -- values (every metric and window of every ward-month, the largest input of the build) stream once
 -- through two small hash tables, the ward-months' sets and the rules' figures, and only the
 -- figures a rule reads go on; joining the rules to the window values instead, once for the
@@ -70,6 +70,7 @@ figures as (
     select
         window_values.ward_key,
         window_values.period,
+        ward_sets.set_code,
         rule_figures.criterion_code,
         rule_figures.rule_no,
         any_value(window_values.value) filter (where rule_figures.is_numerator) as numerator,
@@ -92,7 +93,7 @@ figures as (
         and rule_figures.set_code = ward_sets.set_code
         and rule_figures.metric_code = window_values.metric_code
         and rule_figures.rule_window = window_values.window_name
-    group by window_values.ward_key, window_values.period, rule_figures.criterion_code, rule_figures.rule_no
+    group by all
 ),
 
 -- per ward-month and assessment rule: the latest inspection and the latest self-assessment dated
@@ -166,6 +167,7 @@ joined as (
     left join figures
         on figures.ward_key = targets.ward_key
         and figures.period = targets.period
+        and figures.set_code = targets.set_code
         and figures.criterion_code = rules.criterion_code
         and figures.rule_no = rules.rule_no
     left join assessments
