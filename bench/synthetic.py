@@ -89,10 +89,11 @@ def write_reference(target: Path, n_old: int) -> list[dict[str, str]]:
 
 
 def reference_env(reference: Path) -> str:
-    """``WARDSTAT_REFERENCE_DIR`` for ``reference``: relative to dbt_project/, as dbt requires."""
-    from orchestration.paths import DBT_PROJECT_DIR
+    """``WARDSTAT_REFERENCE_DIR`` for ``reference`` (relative to dbt_project/, through a link in
+    dbt's target folder: ``orchestration.paths.dbt_reference_path``)."""
+    from orchestration.paths import dbt_reference_path
 
-    return os.path.relpath(reference, DBT_PROJECT_DIR)
+    return dbt_reference_path(reference)
 
 
 @dataclass

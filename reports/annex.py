@@ -32,7 +32,9 @@ def annex_tables(
     metrics = queries.metrics(con)
     grid = [[fmt.t("grid.metric"), "metric_code", fmt.t("annex.window"), fmt.t("annex.value"),
              fmt.t("annex.prior"), fmt.t("annex.abs_change"), fmt.t("annex.pct_change"),
-             fmt.t("grid.signal"), "is_estimated_current", "is_estimated_prior"]]  # fmt: skip
+             fmt.t("grid.signal"), "is_estimated_current", "is_estimated_prior",
+             "is_provisional_current", "is_provisional_prior"]]  # fmt: skip
+    windows = queries.approval_windows(con, "city", city_code, period)
     for r in queries.changes(con, "city", city_code, period):
         metric = metrics.get(r["metric_code"])
         if metric is None or metric["kind"] == "stock":
@@ -40,8 +42,8 @@ def annex_tables(
         pct = r["pct_change"]  # percent, null below a base of 20: the mart's rule
         grid.append([metric[f"name_{lang}"], r["metric_code"], r["window"], r["value"],
                      r["value_prior_year"], r["abs_change"], None if pct is None else round(pct, 1),
-                     r["signal"], bool(r["is_estimated_current"]),
-                     bool(r["is_estimated_prior"])])  # fmt: skip
+                     r["signal"], bool(r["is_estimated_current"]), bool(r["is_estimated_prior"]),
+                     *_provisional(windows, city_code, r["window"])])  # fmt: skip
     wards = [[fmt.t("heat.ward"), "ward_key", fmt.t("annex.district"), fmt.t("annex.criteria_met"),
               "criteria_in_force", fmt.t("annex.not_met")]]  # fmt: skip
     for c in queries.ward_scorecards(con, city_code, period):
@@ -68,11 +70,19 @@ def annex_tables(
         )
     for r in queries.estimated_counts(con, city_code, period):
         quality.append([fmt.t("quality.estimated"), r["ward_name"], None, r["n_estimated"], None])
+    for r in queries.open_review_items(con, city_code, period):
+        quality.append([fmt.t("quality.review"), r["ward_name"], r["rule_id"] or r["metric_code"],
+                        r["item_id"], r[f"message_{lang}"]])  # fmt: skip
     return {
         fmt.t("annex.sheet.grid"): grid,
         fmt.t("annex.sheet.wards"): wards,
         fmt.t("annex.sheet.quality"): quality,
     }
+
+
+def _provisional(windows: dict, city_code: str, window: str) -> list[bool]:
+    row = windows.get((city_code, window))
+    return [bool(row and row["is_provisional_current"]), bool(row and row["is_provisional_prior"])]
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

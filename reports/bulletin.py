@@ -8,13 +8,14 @@ import duckdb
 
 from orchestration.core.periods import Period
 from reports import charts, programme, queries
-from reports.cells import metric_grid
+from reports.cells import metric_grid, provisional_sides
 from reports.formatting import Formatter
 from reports.funnel_limits import funnel as funnel_of
 
 MAX_POINTS = 6
 MAX_NAMES = 5  # wards named in one key point; the sections below list them all
 MAX_HARD = 3  # criteria named as most often missed
+MAX_REVIEW_ROWS = 25  # open review items listed in the bulletin; `wardstat review` lists them all
 TREND_METRICS = (
     "crime_cases", "crime_serious_cases", "crime_drug_cases",
     "traffic_accidents", "traffic_deaths", "fires",
@@ -25,12 +26,18 @@ KPI_METRICS = (("crime_cases", "kpi.crime"), ("traffic_deaths", "kpi.traffic_dea
 
 
 def is_provisional(con: duckdb.DuckDBPyConnection, period: Period, status: list[dict]) -> bool:
-    """Provisional while late revisions are still likely: the two latest months, or gaps remain.
+    """A document is provisional while any of its ward-months is not approved (``status`` rows
+    from ``queries.submission_status``, whose ``is_approved`` the mart fct_ward_month_review
+    decides); a ward that has not reported is not approved either. Both documents and the
+    delivery call this one function."""
+    return any(not s.get("is_approved") for s in status)
 
-    The one place the rule lives (both documents call it); i14 replaces it with approval state."""
-    latest = queries.shared(con, queries.latest_period)  # once per connection
-    recent = latest is not None and period >= latest.shift(-1)
-    return recent or any(not s["submitted"] for s in status)
+
+def approval_text(fmt: Formatter, status: list[dict]) -> str:
+    """The header's count of approved ward-months among those reported ("120/140")."""
+    reported = [s for s in status if s["submitted"]]
+    approved = sum(1 for s in reported if s.get("is_approved"))
+    return fmt.t("meta.approved", approved=fmt.num(approved), total=fmt.num(len(reported)))
 
 
 def build_context(
@@ -54,6 +61,10 @@ def build_context(
     release = release or queries.release_date(con, city_code, period)
     if provisional is None:
         provisional = is_provisional(con, period, status)
+    city_windows = provisional_sides(queries.approval_windows(con, "city", city_code, period),
+                                     city_code)  # fmt: skip
+    ward_windows = queries.approval_windows(con, "ward", city_code, period)
+    approved = {s["ward_key"] for s in status if s.get("is_approved")}
 
     funnel_rows = queries.ward_changes(con, city_code, period, FUNNEL_METRIC, FUNNEL_WINDOW)
     result = funnel_of(funnel_rows)
@@ -76,7 +87,9 @@ def build_context(
         "outside": [
             {
                 "name": p.name,
-                "rate": fmt.num(p.rate, 1) + (" [b]" if p.is_estimated else ""),
+                "rate": fmt.num(p.rate, 1)
+                + (" [p]" if _is_p(ward_windows, p.key, FUNNEL_WINDOW) else "")
+                + (" [b]" if p.is_estimated else ""),
                 "cases": fmt.auto(p.cases),
                 "population": fmt.num(p.population),
                 "limit": fmt.t("funnel.excess", excess=fmt.signed(p.excess, 0)),
@@ -97,6 +110,7 @@ def build_context(
         "window_label": fmt.window(period),
         "release": fmt.day(release) if release else fmt.t("na"),
         "provisional": provisional,
+        "approval": approval_text(fmt, status),
         "points": _points(
             fmt,
             cards,
@@ -117,6 +131,7 @@ def build_context(
             queries.city_scorecard(con, city_code, period),
             units,
             full_marks,
+            city_windows.get("month", (False, False)),
         ),
         "heat_title": fmt.t(
             "sec.heatmap",
@@ -131,9 +146,10 @@ def build_context(
             [r for r in city_changes if metrics.get(r["metric_code"], {}).get("kind") != "stock"],
             metrics,
             {r["metric_code"] for r in revised},
+            city_windows,
         ),
         "trends": _trends(con, fmt, period, city_code, metrics),
-        "heatmap": _heatmap(fmt, cards, compliance),
+        "heatmap": _heatmap(fmt, cards, compliance, approved),
         "programme": programme.bulletin_section(con, fmt, city_code, period, cards),
         "funnel": funnel,
         "quality": _quality(fmt, con, city_code, period, status, revised, metrics),
@@ -232,7 +248,13 @@ def _points(
     return points[:MAX_POINTS]
 
 
-def _kpis(fmt, cards, status, city_changes, city_card, units, full_marks) -> list[dict]:
+def _is_p(windows: dict, entity_key: str, window: str) -> bool:
+    row = windows.get((entity_key, window))
+    return bool(row and row["is_provisional_current"])
+
+
+def _kpis(fmt, cards, status, city_changes, city_card, units, full_marks, provisional) -> list[dict]:
+    """The KPI tiles; ``provisional`` = (current, prior) of the city's month window."""
     total = len(cards)
     at_full = (
         city_card["wards_all_met"] if city_card else sum(1 for c in cards if c["is_model_ward"])
@@ -256,10 +278,13 @@ def _kpis(fmt, cards, status, city_changes, city_card, units, full_marks) -> lis
         tiles.append(
             {
                 "label": fmt.t(key),
-                "value": fmt.auto(row["value"]) + (" [b]" if row["is_estimated_current"] else ""),
+                "value": fmt.auto(row["value"])
+                + (" [p]" if provisional[0] and row["value"] is not None else "")
+                + (" [b]" if row["is_estimated_current"] else ""),
                 "sub": fmt.t(
                     "kpi.vs_last_year",
                     value=fmt.auto(row["value_prior_year"])
+                    + (" [p]" if provisional[1] and row["value_prior_year"] is not None else "")
                     + (" [b]" if row["is_estimated_prior"] else ""),
                 ),
                 "signal": row["signal"],
@@ -295,9 +320,10 @@ def _trends(con, fmt, period, city_code, metrics) -> list:
     return panels
 
 
-def _heatmap(fmt, cards, compliance) -> dict:
+def _heatmap(fmt, cards, compliance, approved: set[str]) -> dict:
     """Wards × the criteria judging them this month: the columns are every criterion of the sets
-    in use; a criterion outside a ward's set is "na" (blank), never "no data"."""
+    in use; a criterion outside a ward's set is "na" (blank), never "no data". A score from a
+    ward-month not yet approved is marked [p]."""
     codes = sorted({r["criterion_code"] for r in compliance})
     cells = {(r["ward_key"], r["criterion_code"]): r for r in compliance}
     groups: list[dict] = []
@@ -309,6 +335,7 @@ def _heatmap(fmt, cards, compliance) -> dict:
             {
                 "name": card["ward_name"],
                 "score": f"{card['criteria_met']}/{card['criteria_in_force']}",
+                "provisional": card["ward_key"] not in approved,  # the template marks it [p]
                 "cells": [
                     {
                         "status": cells[card["ward_key"], code]["status"]
@@ -333,14 +360,51 @@ def _quality(fmt, con, city_code, period, status, revised, metrics) -> dict:
     def name(code):
         return metrics[code][f"name_{fmt.lang}"] if code in metrics else code
 
+    approved = {s["ward_key"] for s in status if s.get("is_approved")}
+    items = queries.open_review_items(con, city_code, period)
     return {
+        "approval": approval_text(fmt, status),
+        "review": [
+            {
+                "id": f"#{r['item_id']}",
+                "ward": r["ward_name"],
+                "what": fmt.t(f"review.{r['kind']}")
+                + " "
+                + (r["rule_id"] or name(r["metric_code"])),
+                "severity": r["severity"],
+                "severity_label": fmt.t(f"review.{r['severity']}"),
+                "message": r[f"message_{fmt.lang}"],
+            }
+            for r in items[:MAX_REVIEW_ROWS]
+        ],
+        "review_total": len(items),
+        "review_more": fmt.t(
+            "review.more",
+            count=fmt.num(len(items) - MAX_REVIEW_ROWS),
+            city=city_code,
+            period=str(period),
+        )
+        if len(items) > MAX_REVIEW_ROWS
+        else "",  # fmt: skip
+        "held": [
+            fmt.t(
+                "review.held_item",
+                ward=s["ward_name"],
+                values=fmt.num(s["n_held_values"]),
+                files=fmt.num(s["n_held_files"]),
+            )  # fmt: skip
+            for s in status
+            if s.get("n_held_values")
+        ],
         "missing": [s["ward_name"] for s in status if not s["submitted"]],
         "late": [s["ward_name"] for s in status if s["submitted"] and s["is_late"]],
         "revised": [
             {
                 "ward": r["ward_name"],
                 "metric": name(r["metric_code"]),
-                "value": fmt.auto(r["value"]) + " [r]",
+                "value": fmt.auto(r["value"])
+                + " [r]"
+                + ("" if r["ward_key"] in approved else "[p]"),
                 "versions": fmt.num(r["n_versions"]),
                 "note": r["note"] or "",
             }

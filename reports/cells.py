@@ -12,22 +12,45 @@ GROUP_ORDER = (
 COMPARATORS = {">=": "≥", "<=": "≤", "=": "=", "<": "<", ">": ">"}
 
 
+def provisional_sides(windows: dict, entity_key: str) -> dict[str, tuple[bool, bool]]:
+    """window → (current, prior) provisional flags of one entity, from
+    ``queries.approval_windows``."""
+    return {
+        w: (bool(r["is_provisional_current"]), bool(r["is_provisional_prior"]))
+        for (key, w), r in windows.items()
+        if key == entity_key
+    }
+
+
 def _digits(value: float | None) -> int:
     """Counts print whole; an estimated (apportioned) figure may carry one decimal."""
     return 0 if value is None or float(value).is_integer() else 1
 
 
-def change_cell(fmt: Formatter, row: dict | None, revised: bool = False) -> dict:
+def change_cell(
+    fmt: Formatter,
+    row: dict | None,
+    revised: bool = False,
+    provisional: tuple[bool, bool] = (False, False),
+) -> dict:
     """One window of one metric: value, prior year, change, percent change, signal, marks.
 
     Every rule is the mart's: the percent change is null below a base of 20, the signal is decided,
-    and ``[b]`` goes on exactly the side that was built from an apportioned share."""
+    ``[b]`` goes on exactly the side that was built from an apportioned share, and ``[p]`` on a side
+    built from a ward-month not yet approved (``provisional`` = (current, prior), from
+    ``fct_approval_window``)."""
     if row is None:
         na = fmt.t("na")
         return {"value": na, "prior": na, "change": na, "pct": na, "signal": "", "signal_label": ""}
     value, prior = row["value"], row["value_prior_year"]
-    current_marks = ("[r]" if revised else "") + ("[b]" if row.get("is_estimated_current") else "")
-    prior_marks = "[b]" if row.get("is_estimated_prior") else ""
+    current_marks = (
+        ("[r]" if revised else "")
+        + ("[p]" if provisional[0] and value is not None else "")
+        + ("[b]" if row.get("is_estimated_current") else "")
+    )
+    prior_marks = ("[p]" if provisional[1] and prior is not None else "") + (
+        "[b]" if row.get("is_estimated_prior") else ""
+    )
     change_digits = max(_digits(value), _digits(prior))
     return {
         "value": fmt.num(value, _digits(value)) + (f" {current_marks}" if current_marks else ""),
@@ -40,10 +63,16 @@ def change_cell(fmt: Formatter, row: dict | None, revised: bool = False) -> dict
 
 
 def metric_grid(
-    fmt: Formatter, rows: list[dict], metrics: dict[str, dict], revised: set[str] | None = None
+    fmt: Formatter,
+    rows: list[dict],
+    metrics: dict[str, dict],
+    revised: set[str] | None = None,
+    provisional: dict[str, tuple[bool, bool]] | None = None,
 ) -> list[dict]:
-    """CompStat grid: metric groups, each metric with its month, year-to-date and 12-month cells."""
+    """CompStat grid: metric groups, each metric with its month, year-to-date and 12-month cells.
+    ``provisional``: window → (current side, prior side) built from unapproved ward-months."""
     revised = revised or set()
+    provisional = provisional or {}
     by_metric: dict[str, dict[str, dict]] = {}
     for row in rows:
         by_metric.setdefault(row["metric_code"], {})[row["window"]] = row
@@ -58,7 +87,12 @@ def metric_grid(
                 "name": metric[f"name_{fmt.lang}"],
                 "unit": metric["unit"],
                 **{
-                    w: change_cell(fmt, windows.get(w), code in revised and w == "month")
+                    w: change_cell(
+                        fmt,
+                        windows.get(w),
+                        code in revised and w == "month",
+                        provisional.get(w, (False, False)),
+                    )
                     for w in WINDOWS
                 },
             }

@@ -376,13 +376,54 @@ def ward_compliance_history(
 
 
 def submission_status(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    """Per ward-month of the city: submitted, late, and (fct_ward_month_review) approved or
+    provisional, open review items, held values."""
     return _rows(
         con,
         """
-        select s.*, w.ward_name, w.district_name
+        select s.*, w.ward_name, w.district_name,
+               coalesce(r.is_approved, false) as is_approved, r.approved_by, r.approved_at,
+               coalesce(r.n_open_items, 0) as n_open_items,
+               coalesce(r.n_held_values, 0) as n_held_values,
+               coalesce(r.n_held_files, 0) as n_held_files
         from marts.fct_submission_status s join marts.dim_ward w using (ward_key)
+        left join marts.fct_ward_month_review r using (ward_key, period)
         where w.city_code = ? and s.period = ?
         order by w.ward_name collate vi, s.ward_key
+        """,
+        [city_code, str(period)],
+    )
+
+
+def approval_windows(
+    con: duckdb.DuckDBPyConnection, level: str, city_code: str, period: Period
+) -> dict[tuple[str, str], Row]:
+    """(entity_key, window) → whether the figures over that window rest on unapproved ward-months
+    (``is_provisional_current`` / ``is_provisional_prior``) and the counts, for every entity of the
+    level in the city."""
+    return {
+        (r["entity_key"], r["window"]): r
+        for r in _rows(
+            con,
+            """
+            select * from marts.fct_approval_window
+            where level = ? and city_code = ? and period = ?
+            """,
+            [level, city_code, str(period)],
+        )
+    }
+
+
+def open_review_items(con: duckdb.DuckDBPyConnection, city_code: str, period: Period) -> list[Row]:
+    """The city's review items still open for the month, errors first, in ward order."""
+    return _rows(
+        con,
+        """
+        select item_id, ward_key, ward_name, kind, severity, metric_code, rule_id, message_vi,
+               message_en, opened_at
+        from marts.fct_review_item
+        where city_code = ? and period = ? and is_open
+        order by severity = 'error' desc, ward_name collate vi, item_id
         """,
         [city_code, str(period)],
     )

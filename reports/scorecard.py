@@ -10,7 +10,13 @@ import duckdb
 from orchestration.core.periods import Period
 from reports import charts, programme, queries
 from reports.bulletin import is_provisional
-from reports.cells import measure_text, metric_grid, shortfall_text, target_text
+from reports.cells import (
+    measure_text,
+    metric_grid,
+    provisional_sides,
+    shortfall_text,
+    target_text,
+)
 from reports.formatting import Formatter
 
 SPARK_MONTHS = 12
@@ -120,6 +126,9 @@ def build_context(
     if provisional is None:
         provisional = is_provisional(con, period, status)
     release = release or queries.shared(con, queries.release_date, city_code, period)
+    windows = provisional_sides(
+        queries.shared(con, queries.approval_windows, "ward", city_code, period), ward_key
+    )
     return {
         "lang": lang,
         "t": fmt.t,
@@ -132,6 +141,7 @@ def build_context(
         "window_label": fmt.window(period),
         "release": fmt.day(release) if release else fmt.t("na"),
         "provisional": provisional,
+        "approval": _approval(fmt, status),
         "score": f"{met}/{in_force}",
         "is_model": bool(card["is_model_ward"]),
         "vs_month": fmt.t("score.vs_month", change=programme.score_change(fmt, card, "month")),
@@ -139,7 +149,7 @@ def build_context(
         "programme": programme.scorecard_box(con, fmt, ward_key, period, card),
         "criteria": rows,
         "reasons": reasons,
-        "crime_grid": metric_grid(fmt, ward_changes, metrics, revised),
+        "crime_grid": metric_grid(fmt, ward_changes, metrics, revised, windows),
         "notes": [
             {
                 "metric": metrics.get(n["metric_code"], {}).get(f"name_{lang}", n["metric_code"]),
@@ -148,6 +158,15 @@ def build_context(
             for n in notes
         ],  # fmt: skip
     }
+
+
+def _approval(fmt: Formatter, status: list[dict]) -> str:
+    """Who approved the ward-month and when, or that it is not approved yet."""
+    row = status[0] if status else {}
+    if not row.get("is_approved"):
+        return fmt.t("score.not_approved")
+    at = row.get("approved_at")
+    return fmt.t("score.approved", by=row.get("approved_by") or "", day=fmt.day(at) if at else "")
 
 
 def _change_text(fmt: Formatter, row: dict, change: float | None) -> str:

@@ -72,6 +72,24 @@
     end
 {%- endmacro %}
 
+{# The first month (period_index) of a window ending with the month: `month` itself, `ytd` from the
+   statistical year's first month, `rolling_12` eleven months back. The one definition of the
+   windows (int_ward_window_values, fct_approval_window). #}
+{% macro window_first_index(window_name, period_index, stat_year) -%}
+    case {{ window_name }}
+        when 'month' then {{ period_index }}
+        when 'ytd' then {{ stat_year }} * 12
+        else {{ period_index }} - 11
+    end
+{%- endmacro %}
+
+{# True when a statistical month (a `YYYY-MM` column) falls in the era of `eras` (stg_unit_eras): a
+   ward code names the unit of that era, so era || '-' || code is its ward_key. #}
+{% macro in_era(period_column, eras='eras') -%}
+    {{ period_index(period_column) }}
+        between coalesce({{ eras }}.first_period_index, 0) and coalesce({{ eras }}.last_period_index, 1000000)
+{%- endmacro %}
+
 {# The statistical month (as period_index) a calendar day falls in: from the 15th, the next month. #}
 {% macro date_period_index(day) -%}
     (year({{ day }}) * 12 + month({{ day }}) - 1 + case when day({{ day }}) >= 15 then 1 else 0 end)

@@ -16,6 +16,7 @@ import warnings
 
 from orchestration import paths
 from orchestration.cli import (
+    approve,
     check,
     deliver,
     demo,
@@ -23,13 +24,29 @@ from orchestration.cli import (
     ingest,
     rebuild,
     report,
+    review,
     sql,
     template,
     ui,
+    unlock,
 )
 
 # The sub-commands, in the order `wardstat --help` lists them.
-COMMANDS = (check, ingest, rebuild, template, demo, report, deliver, sql, docs, ui)
+COMMANDS = (
+    check,
+    ingest,
+    rebuild,
+    template,
+    demo,
+    report,
+    deliver,
+    review,
+    approve,
+    unlock,
+    sql,
+    docs,
+    ui,
+)
 
 DESCRIPTION = (
     "wardstat — kho dữ liệu và báo cáo định kỳ cho mô hình Công an phường điển hình, kiểu mẫu.\n"

@@ -51,6 +51,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from orchestration.core.quality.rules import RuleCatalogError
     from orchestration.core.reference import load_reference
     from orchestration.core.submission.report import SHOWN, render_verdict
     from orchestration.core.submission.validate import validate_file
@@ -60,7 +63,13 @@ def run(args: argparse.Namespace) -> int:
         print(visible("Lỗi: cần tệp hoặc --reference\nError: give files or --reference"))
         return 2
     worst = _check_reference(args.lang) if args.reference else 0
-    reference = load_reference()
+    if not args.files:
+        return worst
+    try:
+        reference = load_reference()
+    except RuleCatalogError as error:  # the rules are data: a bad row is the operator's to fix
+        print(visible(str(error)), file=sys.stderr)
+        return 2
     for path in args.files:
         verdict = validate_file(path, reference=reference, today=args.today)
         print(

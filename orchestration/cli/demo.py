@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import sys
 import threading
@@ -45,6 +44,7 @@ class Step:
 
 
 def _generate(ctx: DemoContext) -> str:
+    from orchestration import paths
     from orchestration.demo.files import ensure_demo_files
 
     ctx.say("tệp tỉnh × tháng / city-month files")
@@ -62,41 +62,19 @@ def _generate(ctx: DemoContext) -> str:
     return (
         f"{len(files)} tệp {how} in {ctx.demo_dir}; {extra} tệp đánh giá và bổ sung / "
         f"assessment and supplementary files; sổ chương trình / programme register: "
-        f"{ctx.demo_dir / 'reference'}"
+        f"{paths.home_reference_dir()}"
     )
 
 
 def _programme(ctx: DemoContext) -> dict[str, datetime]:
-    """The demo's programme story (orchestration/demo/programme.py): its register in a copy of the
-    reference data that the rest of this run builds with, and its assessment files."""
-    import os
-
+    """The demo's programme story (orchestration/demo/programme.py): its register in the home's own
+    reference data (``$WARDSTAT_HOME/reference``, in force for everything run in this home from
+    now on: this demo, a rebuild in the UI, ``wardstat rebuild``), and its assessment files."""
     from orchestration import paths
     from orchestration.demo.programme import write_programme_files, write_reference
 
-    reference = ctx.demo_dir / "reference"
-    register = write_reference(reference, paths.reference_dir(), ctx.cities)
-    # run() puts the previous value back at the end
-    os.environ["WARDSTAT_REFERENCE_DIR"] = demo_reference_env(reference)
+    register = write_reference(paths.home_reference_dir(), paths.base_reference_dir(), ctx.cities)
     return write_programme_files(ctx.demo_dir, register, ctx.today)
-
-
-def demo_reference_env(reference: Path) -> str:
-    """``WARDSTAT_REFERENCE_DIR`` for the demo's reference copy: a link in dbt's own target folder,
-    relative to dbt_project/ as dbt requires. Not the copy's own relative path: dbt writes a run
-    copy of each seed under <target>/run/<project>/<seed path>, and a path climbing out of the
-    checkout (../../tmp/…) would put those copies into the checkout itself."""
-    import hashlib
-
-    from orchestration import paths
-
-    name = "reference-" + hashlib.sha256(str(reference.resolve()).encode()).hexdigest()[:12]
-    link = paths.DBT_PROJECT_DIR / "target" / name
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not (link.is_symlink() and link.resolve() == reference.resolve()):
-        link.unlink(missing_ok=True)
-        link.symlink_to(reference.resolve(), target_is_directory=True)
-    return os.path.relpath(link, paths.DBT_PROJECT_DIR)
 
 
 def _ingest(ctx: DemoContext) -> str:
@@ -397,14 +375,7 @@ def run(args: argparse.Namespace) -> int:
         cities=args.city,
     )
     console.print(f"[bold]wardstat demo[/bold] — WARDSTAT_HOME = {markup(paths.home())}")
-    saved_reference = os.environ.get("WARDSTAT_REFERENCE_DIR")
-    try:
-        return _run_steps(console, ctx)
-    finally:  # the demo's reference copy is for this run only
-        if saved_reference is None:
-            os.environ.pop("WARDSTAT_REFERENCE_DIR", None)
-        else:
-            os.environ["WARDSTAT_REFERENCE_DIR"] = saved_reference
+    return _run_steps(console, ctx)
 
 
 def _run_steps(console, ctx: DemoContext) -> int:
@@ -432,14 +403,13 @@ def _run_steps(console, ctx: DemoContext) -> int:
         ("Bản tin / bulletins", paths.bulletins_dir()),
         ("Bản công bố / published", paths.published_dir() / "warehouse.duckdb"),
         ("Hộp thư đi / outbox", paths.home() / "outbox"),
-        ("Dữ liệu tham chiếu của demo / the demo's reference data", paths.demo_dir() / "reference"),
+        ("Dữ liệu tham chiếu của nơi này / this home's reference data", paths.reference_dir()),
     ):
         mark = "" if path.exists() else " [dim](chưa có / not yet)[/dim]"
         console.print(f"  {label}: {markup(path)}{mark}")
-    reference = demo_reference_env(paths.demo_dir() / "reference")
     console.print(
-        "  Dựng lại mô hình của demo (wardstat ui, models_job) với sổ chương trình của nó / to "
-        f"rebuild the demo's models with its programme register: export WARDSTAT_REFERENCE_DIR="
-        f"{markup(reference)}"
+        "  Sổ chương trình của demo có hiệu lực cho mọi lượt dựng lại ở nơi này; xóa thư mục đó để "
+        "dùng bản gốc / the demo's programme register is in force for every rebuild in this home; "
+        "delete that folder to use the shipped one."
     )
     return 0

@@ -78,8 +78,11 @@ def build_docs(target_dir: Path | None = None) -> Path:
     if problem:
         raise RuntimeError(problem)
     target_dir = target_dir or docs_dir()
+    from orchestration.core import duckdb_settings
+
     env = {
         **os.environ,
+        **duckdb_settings.dbt_env(),  # the memory cap and the home's own reference data
         "WARDSTAT_HOME": str(paths.home()),
         "WARDSTAT_WAREHOUSE": str(warehouse),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

@@ -38,6 +38,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import paths
+
 MEMORY_ENV = "WARDSTAT_DUCKDB_MEMORY_LIMIT"
 THREADS_ENV = "WARDSTAT_DUCKDB_THREADS"
 DEFAULT_CAP_MIB = 1280
@@ -105,11 +107,13 @@ def apply(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 def dbt_env() -> dict[str, str]:
-    """The variables ``profiles.yml`` reads, as this process would set them."""
+    """The variables a dbt process needs, as this process would set them: what ``profiles.yml``
+    reads, and where the seeds are (the home's own reference data, ``paths.dbt_reference_env``)."""
     values = settings()
     return {
         MEMORY_ENV: values["memory_limit"],
         THREADS_ENV: values["threads"],
+        **paths.dbt_reference_env(),
     }
 
 

@@ -63,7 +63,8 @@ def published_path() -> Path:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """A short fingerprint of what the marts were built from: raw loads and reference data.
+    """A short fingerprint of what the marts were built from: raw loads, the review records
+    (approvals, resolutions, holds: they change the marts' flags) and reference data.
 
     Two builds from the same inputs get the same version, so a bulletin can say which data it shows.
     """
@@ -73,6 +74,12 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
             "select coalesce(max(load_seq), 0), count(*) from raw.file_period_loads"
         ).fetchone()
         digest.update(repr(loads).encode())
+    if has_table(con, "review", "actions"):
+        review = con.execute(
+            "select coalesce(max(action_id), 0), (select count(*) from review.items) "
+            "from review.actions"
+        ).fetchone()
+        digest.update(repr(review).encode())
     for path in sorted(paths.reference_dir().rglob("*.csv")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -1,7 +1,8 @@
 """Reference data read from ``sources/reference`` (the same CSV files dbt loads as seeds).
 
-The validator needs two facts from here: which ward codes are valid in which statistical month, and
-each metric's kind and bounds. Everything else about the criteria is evaluated in dbt.
+The validator needs three facts from here: which ward codes are valid in which statistical month,
+each metric's kind and bounds, and the consistency rules (``core/quality/rules.py``) its rule stage
+applies to each ward-month. Everything else about the criteria is evaluated in dbt.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from orchestration.core.periods import Period
+from orchestration.core.quality.rules import ConsistencyRule, read_rules
 from orchestration.paths import REFERENCE_DIR
 
 
@@ -55,6 +57,7 @@ class Ward:
 class Reference:
     metrics: dict[str, Metric]
     wards: dict[str, tuple[Ward, ...]]  # one code may name an old and a new ward
+    rules: tuple[ConsistencyRule, ...] = ()  # catalog/consistency_rules.csv
     directory: Path | None = None  # where it was read from (the criteria catalog is beside it)
 
     def metric(self, code: str) -> Metric | None:
@@ -137,6 +140,10 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
 
 @cache
 def _load_reference(reference_dir: Path) -> Reference:
+    metrics = read_metrics(reference_dir)
     return Reference(
-        metrics=read_metrics(reference_dir), wards=read_wards(reference_dir), directory=reference_dir
+        metrics=metrics,
+        wards=read_wards(reference_dir),
+        rules=read_rules(reference_dir, set(metrics)),
+        directory=reference_dir,
     )

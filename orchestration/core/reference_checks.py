@@ -194,7 +194,21 @@ def check_reference(reference_dir: Path, today: date | None = None) -> list[Refe
     registrations = _check_registrations(out, rows, wards, sets, today)
     _check_targets(out, rows, wards)
     _check_decisions(out, rows, wards, registrations, today)
+    _check_consistency_rules(out, reference_dir)
     return out.problems
+
+
+def _check_consistency_rules(out: _Collector, reference_dir: Path) -> None:
+    """``catalog/consistency_rules.csv``, as ``core/quality/rules.py`` reads it (issue 14)."""
+    from orchestration.core.quality.rules import CATALOG_FILE, RuleCatalogError, read_rules
+
+    try:
+        read_rules(reference_dir, set(read_metrics(reference_dir)))
+    except RuleCatalogError as error:
+        for line, column, vi, en in error.problems:
+            out.problems.append(
+                ReferenceProblem(str(CATALOG_FILE), line, column, "consistency_rule", vi, en)
+            )
 
 
 def require_valid(reference_dir: Path, today: date | None = None) -> None:

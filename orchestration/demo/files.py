@@ -311,7 +311,10 @@ def _write_city_month(
 
 def _revision_rows(rows: list[list[str]], rng: np.random.Generator) -> list[list[str]]:
     """Corrections for one to three wards: more crimes found (and so more tips), a recount of
-    administrative violations and traffic injuries. Keeps every derived count consistent."""
+    administrative violations and traffic injuries. Solved ≤ detected and resolved ≤ received still
+    hold; an injury recounted in a month with no accident does not (consistency rule KT08): the
+    file carries only the injuries, so it loads, and the screening opens an error-level review item
+    on the month, as it would for a clerk's slip."""
     wards = sorted({r[0] for r in rows if r[0] not in STORY.protected_wards and r[0] != "99999"})
     if not wards:
         return []

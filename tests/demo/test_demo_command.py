@@ -11,6 +11,7 @@ import re
 import duckdb
 import pytest
 
+from orchestration import paths
 from orchestration.cli import main
 from orchestration.cli.demo import STEPS
 from orchestration.demo.outliers import HIGH_CRIME_WARDS
@@ -128,7 +129,11 @@ def test_demo_for_one_city_loads_the_warehouse_and_reuses_on_rerun(demo_city, ca
     assert inspected > 10
     html = (month / "bulletin-48-2026-11-vi.html").read_text(encoding="utf-8")
     assert "Chương trình: khóa đăng ký, công nhận, mục tiêu" in html and "Phường Hải Châu" in html
-    assert not (wardstat_home / "demo" / "reference").samefile(REFERENCE_DIR)
+    # the register stays in force in this home for every later rebuild (UI, wardstat rebuild)
+    assert paths.reference_dir() == wardstat_home / "reference"
+    registered = "programme/registrations.csv"
+    assert "\n20242," in (wardstat_home / "reference" / registered).read_text(encoding="utf-8")
+    assert "\n20242," not in (REFERENCE_DIR / registered).read_text(encoding="utf-8")
 
     assert main(argv) == 0
     second = capsys.readouterr().out

@@ -129,6 +129,41 @@ def test_a_file_of_many_rejections_keeps_every_row_and_words_the_first(home, tmp
     assert {r[1] for r in rows} == {"conflicting_duplicate"}
     worded = [r for r in rows if r[2] is not None]
     assert [r[0] for r in worded] == list(range(2, 32))
-    assert all(r[2].startswith(f"Dòng {r[0]}, ") and r[3].startswith(f"Line {r[0]}, ") for r in worded)
+    assert all(
+        r[2].startswith(f"Dòng {r[0]}, ") and r[3].startswith(f"Line {r[0]}, ") for r in worded
+    )
     assert all(r[4] == "75" and r[5].startswith(WARD) for r in rows)
     assert query("select rows_rejected from raw.submission_files") == [(75,)]
+
+
+def test_a_warehouse_from_before_keeps_its_values_and_loses_the_second_copy_of_their_key(
+    home, tmp_path, valid_lines
+):
+    """raw.submission_values had a primary key whose index stored the four key columns again;
+    an older warehouse is rewritten once without it, every row kept, and loads go on as before."""
+    with duckdb.connect(str(paths.warehouse_path())) as con:
+        con.execute("create schema raw")
+        con.execute(
+            "create table raw.submission_values (load_seq bigint, file_sha256 varchar, "
+            "line_no integer, ward_code varchar, period varchar, metric_code varchar, "
+            "value double, note varchar, received_at timestamp, loaded_at timestamp, "
+            "primary key (file_sha256, ward_code, period, metric_code))"
+        )
+        con.execute(
+            "insert into raw.submission_values values (1, 'old', 2, '00004', '2024-01', "
+            "'crime_cases', 3, null, timestamp '2024-01-20 09:00', timestamp '2024-01-20 09:01')"
+        )
+        for _ in range(2):  # idempotent
+            load.ensure_raw_schema(con)
+        keys = con.execute(
+            "select count(*) from duckdb_constraints() where schema_name = 'raw' "
+            "and table_name = 'submission_values' and constraint_type = 'PRIMARY KEY'"
+        ).fetchone()[0]
+        indexes = con.execute(
+            "select count(*) from duckdb_indexes() where table_name = 'submission_values'"
+        ).fetchone()[0]
+    assert (keys, indexes) == (0, 0)
+    assert query("select file_sha256, value from raw.submission_values") == [("old", 3.0)]
+    archive_file(write_csv(tmp_path / "a.csv", valid_lines))
+    _load_all()
+    assert counts_of_raw()[0] == 1 + len(valid_lines)

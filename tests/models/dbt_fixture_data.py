@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from orchestration.core.periods import Period, period_range
+from orchestration.core.quality.schema import ensure_review_schema
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -190,6 +191,7 @@ def write_raw(path, extra_rows: list[tuple] | None = None) -> None:
     con = duckdb.connect(str(path))
     try:
         con.execute(RAW_DDL)
+        ensure_review_schema(con)  # dbt reads review.* too (approvals, holds, items)
         by_file: dict[tuple[str, str], list[tuple]] = {}
         for ward, period, metric, value in rows():
             by_file.setdefault((ward, period), []).append((metric, value))

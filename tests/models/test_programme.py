@@ -271,8 +271,8 @@ def test_bad_reference_rows_fail_the_dbt_build_with_named_tests(tmp_path):
     )
     assert not result.success
     failed = {r.node.name for r in result.result.results if str(r.status) in ("fail", "error")}
-    assert "criteria_sets_never_judge_one_cohort_twice_on_one_day" in failed
-    assert "a_decision_names_only_registered_wards" in failed
+    assert "sets_do_not_overlap" in failed
+    assert "recognised_only_if_registered" in failed
     with duckdb.connect(str(warehouse)) as check:  # dbt in this process may hold it open
         marts = check.execute(
             "select count(*) from information_schema.tables where table_schema = 'marts'"

@@ -266,7 +266,8 @@ def test_a_junk_file_warns_and_fails_the_check_and_the_next_file_still_loads_and
     card = (
         ui.home / "bulletins" / MONTH / "scorecards" / "01" / f"scorecard-old-00019-{MONTH}-vi.html"
     )
-    assert "9 [r]" in bulletin.read_text(encoding="utf-8")
+    # the figure with its marks raised beside it (issue 14: [p] follows while the month is unapproved)
+    assert '9<sup class="marks">[r]' in bulletin.read_text(encoding="utf-8")
     assert "[r]" in card.read_text(encoding="utf-8")
     for key in (["fct_ward_scorecard"], ["published", "warehouse"], ["reports", "ward_scorecards"]):
         assert ui.stale_status(key, MONTH) == "FRESH", key

@@ -81,7 +81,18 @@ def published(home: Path) -> Path:
 
 # When a file arrived and was loaded are facts of the delivery, not of the file's content: the two
 # builds receive the same file at different moments.
-LOAD_TIME_COLUMNS = ("loaded_at", "received_at", "first_received_at")
+# when things happened, not what was computed: the loads, and the review records' events (the
+# screening's items, resolutions, approvals, the audit trail)
+LOAD_TIME_COLUMNS = ("loaded_at", "received_at", "first_received_at", "opened_at",
+                     "resolved_at", "approved_at", "acted_at")  # fmt: skip
+
+
+def _cmdline(pid: int) -> bytes:
+    """A process's command line, empty when it ended between being listed and being read."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def mart_hashes(database: Path) -> dict[str, str]:
@@ -181,7 +192,7 @@ def test_a_run_killed_during_the_dbt_build_leaves_the_published_copy_and_a_rerun
         dbt_processes = [
             pid
             for pid in processes_with_env("WARDSTAT_HOME", str(first))
-            if b"dbt" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"dbt" in _cmdline(pid)
         ]
         if dbt_processes:
             dbt_started = True

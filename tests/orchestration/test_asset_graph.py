@@ -118,3 +118,15 @@ def test_checks_and_descriptions_are_written_for_operators(graph):
         assert "Raw SQL" not in description and "```" not in description, asset_key
     spec = graph.get_check_spec(dg.AssetCheckKey(key("stg_submission_values"), "one_row_per_key"))
     assert spec.description.startswith("Một giá trị đang dùng")  # from the model's YAML
+
+
+def test_review_tables_feed_the_review_staging_and_the_month_carries_an_open_items_check(graph):
+    for table in ("items", "approvals", "holds", "actions"):
+        review = key("review", table)
+        assert graph.get(review).group_name == "quality"
+        assert review in graph.get(key(f"stg_review_{table}")).parent_keys
+    # held rows are left out of the values in force
+    assert key("stg_review_holds") in graph.get(key("stg_submission_values")).parent_keys
+    check = dg.AssetCheckKey(key("fct_ward_month_review"), "open_review_items")
+    assert check in graph.asset_check_keys
+    assert graph.get(key("fct_ward_month_review")).partitions_def is not None

@@ -17,6 +17,9 @@ numbers are synthetic but deterministic, and a few cases are planted on purpose:
   (``is_estimated``).
 - Criteria sets: old wards are judged by the 2021 set (x/22), new wards by the 2024 set (x/20),
   whose TC23 is met by an inspection (``assessed_by``, ``assessed_on``, ``assessment_team``).
+- Sign-off: every ward-month before 2025-05 is approved; in 2025-05 only Điện Biên and Kim Mã are
+  (Kim Mã has a later file held: 2 values); four review items of 2025-05 are open (an error rule on
+  Dịch Vọng, a warning rule on Quán Thánh, outliers on Yên Phụ and Phú Thượng) and one is dismissed.
 
 The bench reuses it with ``extra_wards`` to get a city with many wards.
 """
@@ -243,6 +246,7 @@ def build_fixture_warehouse(path: Path, *, extra_wards: int = 0, seed: int = 202
 
     _compliance(con, rng, wards, periods, criteria, rules, members, valid, missing)
     _metric_change(con, wards, periods, flow_metrics, series, valid)
+    _review(con, wards, periods, valid, missing)
     _catalog_columns(con)
     _conform_to_contract(con)
     con.close()
@@ -742,3 +746,137 @@ def _metric_change(con, wards, periods, flow_metrics, series, valid) -> None:
                         )
                     )
     _bulk(con, "fixture.fct_metric_change", rows)
+
+
+APPROVED_IN_FOCUS = {"old-00019", "old-00028"}
+HELD = {"old-00028": (1, 2)}  # ward_key → (files, values) held in the focus month
+REVIEW_ITEMS = [  # ward_key, kind, severity, metric, rule, status, message_vi, message_en
+    ("old-00166", "rule", "error", None, "KT01", "open",
+     "Phường 00166 kỳ 2025-05: không thỏa quy tắc kiểm tra KT01: crime_cases_solved = 12 > "
+     "crime_cases = 9",
+     "Ward 00166 period 2025-05: breaks consistency rule KT01: crime_cases_solved = 12 > "
+     "crime_cases = 9"),
+    ("old-00013", "rule", "warning", None, "KT11", "open",
+     "Phường 00013 kỳ 2025-05: không thỏa quy tắc kiểm tra KT11: self_management_models = 48 > "
+     "residential_groups = 40",
+     "Ward 00013 period 2025-05: breaks consistency rule KT11: self_management_models = 48 > "
+     "residential_groups = 40"),
+    ("old-00106", "outlier", "warning", "crime_cases", None, "open",
+     "Phường 00106 kỳ 2025-05: crime_cases = 61 cao bất thường so với 24 tháng trước",
+     "Ward 00106 period 2025-05: crime_cases = 61 is unusually high against 24 earlier months"),
+    ("old-00091", "outlier", "warning", "fires", None, "open",
+     "Phường 00091 kỳ 2025-05: fires = 30 cao bất thường so với 24 tháng trước",
+     "Ward 00091 period 2025-05: fires = 30 is unusually high against 24 earlier months"),
+    ("old-00019", "outlier", "warning", "tips_received", None, "dismissed",
+     "Phường 00019 kỳ 2025-05: tips_received = 40", "Ward 00019 period 2025-05: tips_received = 40"),
+]  # fmt: skip
+
+
+def is_approved(key: str, p: Period) -> bool:
+    """The fixture's sign-off state: everything before the focus month, two wards in it."""
+    return p < FOCUS or (p == FOCUS and key in APPROVED_IN_FOCUS)
+
+
+def _review(con, wards, periods, valid, missing) -> None:
+    """fct_ward_month_review, fct_approval_window, fct_review_item and fct_review_audit as the marts
+    would hold them for the sign-off state above."""
+    names = {w[0]: w[2] for w in wards}
+    items_by = {}
+    for item in REVIEW_ITEMS:
+        items_by.setdefault(item[0], []).append(item)
+    month_rows, item_rows, audit_rows = [], [], []
+    for key, code, *_rest in wards:
+        for p in periods:
+            if not valid(key, p):
+                continue
+            approved = is_approved(key, p) and (key, p) not in missing
+            mine = items_by.get(key, []) if p == FOCUS else []
+            files, held = HELD.get(key, (0, 0)) if p == FOCUS else (0, 0)
+            month_rows.append((key, code, CITY[0], str(p), (key, p) not in missing, approved,
+                               not approved, "Lê Văn Cường" if approved else None,
+                               datetime(2025, 5, 25, 9) if approved else None, None, False,
+                               len(mine), sum(1 for i in mine if i[5] == "open"),
+                               sum(1 for i in mine if i[5] == "open" and i[2] == "error"),
+                               files, held, 0))  # fmt: skip
+    con.execute(
+        """create table fixture.fct_ward_month_review (
+          ward_key varchar, ward_code varchar, city_code varchar, period varchar,
+          submitted boolean, is_approved boolean, is_provisional boolean, approved_by varchar,
+          approved_at timestamp, approval_note varchar, approval_forced boolean,
+          n_review_items integer, n_open_items integer, n_open_errors integer,
+          n_held_files integer, n_held_values integer, n_unlocks integer)"""
+    )
+    _bulk(con, "fixture.fct_ward_month_review", month_rows)
+    for item_id, (key, kind, severity, metric, rule, status, vi, en) in enumerate(REVIEW_ITEMS, 1):
+        item_rows.append((item_id, key, key.split("-")[1], names[key], CITY[0], str(FOCUS), kind,
+                          severity, metric, rule, vi, en, "{}", status, status == "open",
+                          datetime(2025, 5, 19, 8), None, None,
+                          None if status == "open" else "Trần Thị Bình",
+                          None if status == "open" else datetime(2025, 5, 24),
+                          None if status == "open" else "đã xác minh"))  # fmt: skip
+        if status != "open":
+            audit_rows.append((len(audit_rows) + 1, "resolve", key, key.split("-")[1], names[key],
+                               CITY[0], str(FOCUS), item_id, None, None, "Trần Thị Bình",
+                               datetime(2025, 5, 24), "đã xác minh", None))  # fmt: skip
+    con.execute(
+        """create table fixture.fct_review_item (
+          item_id bigint, ward_key varchar, ward_code varchar, ward_name varchar,
+          city_code varchar, period varchar, kind varchar, severity varchar, metric_code varchar,
+          rule_id varchar, message_vi varchar, message_en varchar, detail varchar, status varchar,
+          is_open boolean, opened_at timestamp, file_sha256 varchar, original_name varchar,
+          resolved_by varchar, resolved_at timestamp, resolution_note varchar)"""
+    )
+    _bulk(con, "fixture.fct_review_item", item_rows)
+    con.execute(
+        """create table fixture.fct_review_audit (
+          action_id bigint, action varchar, ward_key varchar, ward_code varchar, ward_name varchar,
+          city_code varchar, period varchar, item_id bigint, approval_id bigint,
+          file_sha256 varchar, actor varchar, acted_at timestamp, note varchar, detail varchar)"""
+    )
+    _bulk(con, "fixture.fct_review_audit", audit_rows)
+    _approval_windows(con, wards, periods, valid, missing)
+
+
+def _approval_windows(con, wards, periods, valid, missing) -> None:
+    def window(p: Period, name: str) -> list[Period]:
+        if name == "month":
+            return [p]
+        if name == "ytd":
+            return [Period(p.year, m) for m in range(1, p.month + 1)]
+        return [p.shift(-i) for i in range(12)]
+
+    def months(key: str, span: list[Period]) -> list[bool]:
+        """Approval of each month of ``span`` with figures (a new ward's months before July
+        2025 are its old wards', all approved in the fixture)."""
+        return [is_approved(key, q) for q in span
+                if q in periods and (key, q) not in missing and (valid(key, q) or q < FIRST)]  # fmt: skip
+
+    rows, groups = [], {}
+    for key, _code, _name, era, dcode, *_rest in wards:
+        for p in periods:
+            if not valid(key, p):
+                continue
+            for name in ("month", "ytd", "rolling_12"):
+                cur = months(key, window(p, name))
+                prior = months(key, [q.shift(-12) for q in window(p, name)])
+                counts = (len(cur), sum(cur), len(prior), sum(prior))
+                rows.append(("ward", key, str(p), name, *counts))
+                for level, entity in (("district", dcode if era == "old" else None),
+                                      ("city", CITY[0])):  # fmt: skip
+                    if entity:
+                        total = groups.setdefault((level, entity, str(p), name), [0, 0, 0, 0])
+                        for i, n in enumerate(counts):
+                            total[i] += n
+    rows += [(level, entity, p, name, *counts)
+             for (level, entity, p, name), counts in groups.items()]  # fmt: skip
+    con.execute(
+        """create table fixture.fct_approval_window (
+          level varchar, entity_key varchar, city_code varchar, period varchar, "window" varchar,
+          ward_months integer, ward_months_approved integer, is_provisional_current boolean,
+          prior_ward_months integer, prior_ward_months_approved integer,
+          is_provisional_prior boolean)"""
+    )
+    _bulk(con, "fixture.fct_approval_window", [
+        (level, entity, CITY[0], p, name, n, ok, ok < n, pn, pok, pok < pn)
+        for level, entity, p, name, n, ok, pn, pok in rows
+    ])  # fmt: skip

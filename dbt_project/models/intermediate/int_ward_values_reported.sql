@@ -25,6 +25,4 @@ select
     values_reported.n_versions,
     values_reported.ward_month_first_received_at
 from values_reported
-inner join eras
-    on {{ period_index('values_reported.period') }}
-        between coalesce(eras.first_period_index, 0) and coalesce(eras.last_period_index, 1000000)
+inner join eras on {{ in_era('values_reported.period') }}

@@ -96,11 +96,7 @@ bounded as (
         metrics.is_flow,
         windows.window_name,
         targets.period_index as hi,
-        case windows.window_name
-            when 'month' then targets.period_index
-            when 'ytd' then targets.stat_year * 12
-            else targets.period_index - 11
-        end as lo,
+        {{ window_first_index('windows.window_name', 'targets.period_index', 'targets.stat_year') }} as lo,
         looked_back.at_hi as cur_hi,
         case windows.window_name
             when 'month' then looked_back.back_1

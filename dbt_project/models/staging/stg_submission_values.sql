@@ -1,8 +1,23 @@
 -- Every accepted value, latest revision only: for ward × period × metric the highest load_seq wins.
+-- Rows held because their ward-month is approved (a later file that would change it) are left out
+-- until an unlock releases them: they are kept in raw, and used nowhere downstream.
 with
 
 source as (
     select * from {{ source('raw', 'submission_values') }}
+),
+
+held as (
+    select * from {{ ref('stg_review_holds') }} where is_held
+),
+
+not_held as (
+    select source.*
+    from source
+    anti join held
+        on held.file_sha256 = source.file_sha256
+        and held.ward_code = source.ward_code
+        and held.period = source.period
 ),
 
 renamed as (
@@ -17,7 +32,7 @@ renamed as (
         nfc_normalize(note) as note,
         received_at,
         loaded_at
-    from source
+    from not_held
 ),
 
 ranked as (

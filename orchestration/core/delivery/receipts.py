@@ -39,6 +39,8 @@ class FileFacts:
     period: str  # the partition the run loaded it for: the outbox folder
     accepted: dict[str, int] = field(default_factory=dict)  # ward code → rows accepted
     rejected: dict[str | None, list[tuple[str, str]]] = field(default_factory=dict)  # code → (vi, en)
+    held: dict[str, list[str]] = field(default_factory=dict)  # code → approved months it was held on
+    review: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code → items opened
 
 
 def gather(con: duckdb.DuckDBPyConnection, loads: dict[str, str]) -> list[FileFacts]:
@@ -78,7 +80,31 @@ def gather(con: duckdb.DuckDBPyConnection, loads: dict[str, str]) -> list[FileFa
             vi = f"{where_vi}: {reason} (chi tiết: wardstat check)"
             en = f"{where_en}: {reason} (details: wardstat check)"
         facts[sha].rejected.setdefault(code, []).append((vi, en))
+    _quality_facts(con, shas, facts)
     return [facts[s] for s in shas if s in facts]
+
+
+def _quality_facts(con: duckdb.DuckDBPyConnection, shas: list[str], facts: dict) -> None:
+    """What the load's sign-off checks did with the file: ward-months held because they are
+    approved, review items its figures opened (core/quality)."""
+    from orchestration.warehouse import has_table
+
+    if not has_table(con, "review", "holds"):
+        return
+    for sha, code, period in con.execute(
+        """select file_sha256, ward_code, period from review.holds
+           where released_at is null and file_sha256 in (select unnest(?::varchar[]))
+           order by period""",
+        [shas],
+    ).fetchall():
+        facts[sha].held.setdefault(code, []).append(period)
+    for sha, code, vi, en in con.execute(
+        """select file_sha256, ward_code, message_vi, message_en from review.items
+           where status = 'open' and file_sha256 in (select unnest(?::varchar[]))
+           order by item_id""",
+        [shas],
+    ).fetchall():
+        facts[sha].review.setdefault(code, []).append((vi, en))
 
 
 def _wards_of(facts: FileFacts, reference: Reference) -> list[str]:
@@ -144,6 +170,14 @@ def _receipt(facts: FileFacts, scope: str, scope_name: str, codes: list[str],
             if len(lines) > MAX_LINES:
                 items.append(f"… (+{len(lines) - MAX_LINES})")
             closing = [label(lang, "receipt.todo" if lines else "receipt.ok")]
+            held = sorted({p for code in codes for p in facts.held.get(code, [])})
+            if held:
+                paragraphs.append(label(lang, "receipt.held", periods=", ".join(held)))
+            review = [line for code in codes for line in facts.review.get(code, [])]
+            if review:
+                paragraphs.append(label(lang, "receipt.review", count=len(review)))
+                items += [f"{vi}{SEPARATOR}{en}" if lang == "vi" else en
+                          for vi, en in review[:MAX_LINES]]  # fmt: skip
         body = Body(heading=label(lang, "receipt.heading", file=facts.original_name),
                     paragraphs=paragraphs, items=items,
                     closing=closing + [label(lang, "footer")])  # fmt: skip

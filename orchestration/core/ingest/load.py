@@ -5,14 +5,16 @@ accepted values, the rejections, the file row and one ledger row per (file, part
 ``raw.file_period_loads`` commit together, so a process killed mid-load leaves nothing behind
 and the ledger tells a rerun what is left. Each (file, partition) still gets its own
 ``load_seq``. Values go in through numpy columns registered with DuckDB (one vectorised insert,
-no executemany).
+no executemany). In the same transaction the values for approved ward-months that would change
+them are held (``core/quality/locks.py``). After the files, ``load_pending`` screens every load not
+screened yet, together (``core/quality/screening.py``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import duckdb
@@ -21,6 +23,8 @@ import numpy as np
 from orchestration.core.ingest.archive import ArchivedFile
 from orchestration.core.ingest.buckets import local_now
 from orchestration.core.ingest.schema import ensure_raw_schema
+from orchestration.core.quality.locks import hold_changes
+from orchestration.core.quality.screening import screen_pending
 from orchestration.core.submission.assessments import KIND as ASSESSMENTS
 from orchestration.core.submission.model import FileVerdict, Rejection, SubmissionRow
 from orchestration.core.submission.validate import validate_file
@@ -34,6 +38,9 @@ class LoadResult:
     load_seq: int
     rows_loaded: int
     rows_rejected: int
+    held_ward_months: int = 0  # approved ward-months this load would change: held, not in force
+    items_opened: int = 0  # review items the screening opened
+    items_closed: int = 0  # open items the new figures corrected
 
 
 def file_status(verdict: FileVerdict) -> str:
@@ -141,12 +148,26 @@ def load_file(
         rejections = [rej for p in todo for rej in parts.get(p, ((), ()))[1]]
         if rejections:
             _insert_rejections(con, entry, rejections, loaded_at)
+        results = _hold(con, entry, results, rows, loaded_at)
         _insert_ledger(con, results, loaded_at)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return results
+
+
+def _hold(con, entry: ArchivedFile, results, rows, loaded_at) -> list[LoadResult]:
+    """Hold what would change approved ward-months, counted per partition."""
+    if not rows:
+        return results
+    held = hold_changes(con, entry.sha256, [r.partition for r in results], loaded_at)
+    return [
+        replace(
+            r, held_ward_months=sum(1 for h in held if entry.bucket_of(h.period) == r.partition)
+        )
+        for r in results
+    ]
 
 
 def _insert_ledger(con, results: list[LoadResult], loaded_at: datetime) -> None:
@@ -319,4 +340,12 @@ def load_pending(
         if progress:
             progress(entry, todo)
         results.extend(load_file(con, entry, verdict, todo))
-    return results
+    screened = screen_pending(con, now=local_now())  # this run's loads, and any a crash left
+    return [
+        replace(
+            r,
+            items_opened=screened.get((r.file_sha256, r.partition), (0, 0))[0],
+            items_closed=screened.get((r.file_sha256, r.partition), (0, 0))[1],
+        )
+        for r in results
+    ]

@@ -54,6 +54,8 @@ class FileMonth:
     error_reason: str | None = None
     first_rejections: tuple[RejectedRow, ...] = ()
     rejection_list: Path | None = None  # every rejected row of the file, as CSV
+    held_ward_months: int = 0  # approved ward-months it would change: stored, held, not in force
+    review_items_opened: int = 0  # rule warnings and outliers the screening opened for review
 
     @property
     def first_problem(self) -> str:
@@ -202,6 +204,8 @@ def file_months(
                 error_reason=reason,
                 first_rejections=first,
                 rejection_list=lists.get(result.file_sha256) if result.rows_rejected else None,
+                held_ward_months=result.held_ward_months,
+                review_items_opened=result.items_opened,
             )
         )
     return out

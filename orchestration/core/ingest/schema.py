@@ -1,8 +1,11 @@
-"""The ``raw`` schema (docs/architecture.md), created idempotently."""
+"""The ``raw`` schema (docs/architecture.md), created idempotently, with the ``review`` schema
+beside it (``core/quality/schema.py``): both are input data that dbt reads and never writes."""
 
 from __future__ import annotations
 
 import duckdb
+
+from orchestration.core.quality.schema import ensure_review_schema
 
 DDL = """
 create schema if not exists raw;
@@ -43,8 +46,10 @@ create table if not exists raw.submission_values (
     value       double,
     note        varchar,
     received_at timestamp,
-    loaded_at   timestamp,
-    primary key (file_sha256, ward_code, period, metric_code)
+    loaded_at   timestamp
+    -- no primary key: one per (file, ward, period, metric) holds by construction (the validator
+    -- rejects a file's duplicate rows; the ledger loads a file × month once, in one transaction),
+    -- and its index stored the four key columns a second time (a third of the table's bytes)
 );
 
 create table if not exists raw.submission_rejections (
@@ -96,3 +101,29 @@ alter table raw.submission_files add column if not exists file_kind varchar;
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
     con.execute(MIGRATIONS)
+    _drop_values_key(con)
+    ensure_review_schema(con)
+
+
+def _drop_values_key(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made before the values lost their primary key is rewritten once without it
+    (DuckDB cannot drop a constraint in place), in one transaction: a crash leaves the old table."""
+    keyed = con.execute(
+        """select count(*) from duckdb_constraints()
+           where schema_name = 'raw' and table_name = 'submission_values'
+             and constraint_type = 'PRIMARY KEY'"""
+    ).fetchone()[0]
+    if not keyed:
+        return
+    con.execute("begin")
+    try:
+        con.execute(
+            "create table raw.submission_values__unkeyed as "
+            "select * from raw.submission_values order by load_seq, line_no"
+        )
+        con.execute("drop table raw.submission_values")
+        con.execute("alter table raw.submission_values__unkeyed rename to submission_values")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

@@ -280,3 +280,35 @@ def row_message(line: int | None, problems: Sequence[Problem]) -> tuple[str, str
     else:
         vi, en = vi[:1].upper() + vi[1:], en[:1].upper() + en[1:]
     return bilingual(vi, en), vi, en
+
+
+def failed_rule(
+    rule_id: str,
+    sides: tuple[str, str],
+    values: tuple[float, float],
+    comparator: str,
+    texts: tuple[str, str],
+    inputs: dict[str, float],
+) -> Problem:
+    """A consistency rule (``catalog/consistency_rules.csv``) that the ward-month breaks: the rule,
+    both sides with their values, what was required, and the rule's own message."""
+    from orchestration.core.quality.expressions import NEGATED, SYMBOLS
+
+    (left, right), (lv, rv) = sides, values
+    broken = f"{left} = {fmt(lv)} {NEGATED[comparator]} {right} = {fmt(rv)}"
+    wanted = f"{left} {SYMBOLS[comparator]} {right}"
+    return Problem(
+        "failed_rule",
+        "value",
+        f"không thỏa quy tắc kiểm tra {rule_id}: {broken} (cần {wanted}); {texts[0]}",
+        f"breaks consistency rule {rule_id}: {broken} (required {wanted}); {texts[1]}",
+        {
+            "rule": rule_id,
+            "left": left,
+            "right": right,
+            "comparator": comparator,
+            "left_value": lv,
+            "right_value": rv,
+            "values": inputs,
+        },
+    )

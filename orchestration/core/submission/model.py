@@ -80,6 +80,9 @@ class FileVerdict:
     error_reason: str | None = None
     # values (monthly figures: rows are SubmissionRow) or assessments (rows are AssessmentRow)
     kind: str = "values"
+    # consistency findings of ``warning`` rules (core.quality.rules.Finding): the rows are kept,
+    # the load opens a review item, ``wardstat check`` shows them
+    warnings: list = field(default_factory=list)
 
     def refuse(self, vi: str, en: str, reason: str) -> FileVerdict:
         """Mark the whole file unreadable (no rows) with its reason in both languages."""
@@ -91,7 +94,7 @@ class FileVerdict:
             en,
             reason,
         )
-        self.rows, self.rejections = [], []
+        self.rows, self.rejections, self.warnings = [], [], []
         return self
 
     @property

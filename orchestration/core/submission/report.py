@@ -118,4 +118,32 @@ def render_verdict(verdict: FileVerdict, lang: str | None = None, limit: int | N
                 lang,
             )
         )
+    out.extend(_warnings(verdict, lang, limit))
     return "\n".join(out)
+
+
+def _warnings(verdict: FileVerdict, lang: str | None, limit: int | None) -> list[str]:
+    """Consistency warnings: the rows load, and the load opens a review item for each."""
+    if not verdict.warnings:
+        return []
+    from orchestration.core.quality.consistency import finding_texts
+
+    out = [
+        "  "
+        + _pick(
+            f"Cảnh báo kiểm tra chéo ({len(verdict.warnings)}; số liệu vẫn được nạp và mở mục "
+            "cần rà soát):",
+            f"Consistency warnings ({len(verdict.warnings)}; the figures load and open review "
+            "items):",
+            lang,
+        )
+    ]
+    shown = verdict.warnings if limit is None else verdict.warnings[:limit]
+    for finding in shown:
+        vi, en = finding_texts(finding)
+        text = _pick(vi, en, lang) if lang else f"{vi}\n      {en}"
+        out.append(f"  [warning {finding.rule.rule_id}] {text}")
+    if len(shown) < len(verdict.warnings):
+        rest = len(verdict.warnings) - len(shown)
+        out.append("  " + _pick(f"… và {rest} cảnh báo khác", f"… and {rest} more warnings", lang))
+    return out

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.core.periods import Period, PeriodError
+from orchestration.core.quality.consistency import check_ward_months
 from orchestration.core.reference import Reference, load_reference
 from orchestration.core.submission import assessments
 from orchestration.core.submission import messages as msg
@@ -83,6 +84,9 @@ def validate_bytes(
     verdict = FileVerdict(
         path=path, sha256=hashlib.sha256(data).hexdigest(), format=format_from_name(path)
     )
+    # outside the safety net below: a bad reference catalog (a rule row, say) is the operator's to
+    # fix and stops the check or the run, it is not a verdict on this file
+    reference = reference or load_reference()
     try:
         table = read_table(data, path.name)
         verdict.format, verdict.encoding, verdict.delimiter = (
@@ -98,12 +102,12 @@ def validate_bytes(
             if table.kind == assessments.KIND:  # a file of self-assessments and inspection verdicts
                 verdict.kind = table.kind
                 rows, rejections = assessments.validate_table(
-                    table, reference or load_reference(), today or date.today()
+                    table, reference, today or date.today()
                 )
             else:
-                rows, rejections = _validate_table(
-                    table, reference or load_reference(), today or date.today()
-                )
+                rows, rejections = _validate_table(table, reference, today or date.today())
+                # the consistency rules between a ward-month's figures (assessments have none)
+                rows, verdict.warnings = _apply_rules(rows, rejections, reference, table.delimiter)
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -382,6 +386,37 @@ def _validate_table(
         append(_row(c[0], c[1], c[2], c[3], c[4], c[5]))
     rejections.sort(key=lambda r: (r.line or 0, r.reason))
     return rows, rejections
+
+
+def _apply_rules(
+    rows: list[SubmissionRow], rejections: list[Rejection], reference: Reference, delimiter
+) -> tuple[list[SubmissionRow], list]:
+    """The rule stage (``core/quality/consistency.py``) over the accepted rows: ward-months that
+    break an ``error`` rule move to ``rejections``; returns the rows kept and the warnings."""
+
+    def same_unit(code: str, period: str, earlier: str) -> bool:
+        unit = reference.ward_in(code, Period.parse(period))
+        return unit is not None and unit == reference.ward_in(code, Period.parse(earlier))
+
+    stage = check_ward_months(rows, reference.rules, same_unit)
+    if stage.rejected:
+        for row, problems in stage.rejected:
+            value = msg.fmt(row.value)
+            cells = [row.ward_code, row.period, row.metric_code, value, row.note or ""]
+            rejections.append(
+                _rejection(
+                    row.line,
+                    problems,
+                    row.ward_code,
+                    row.period,
+                    row.metric_code,
+                    value,
+                    cells,
+                    delimiter,
+                )  # fmt: skip
+            )
+        rejections.sort(key=lambda r: (r.line or 0, r.reason))
+    return stage.rows, stage.warnings
 
 
 def _rejection(

@@ -142,6 +142,15 @@ def file_month_metadata(item: outcome.FileMonth) -> dict:
     if item.error_vi:
         metadata["error"] = dg.MetadataValue.text(visible(f"{item.error_vi} / {item.error_en}"))
         metadata["error_reason"] = item.error_reason or ""
+    if item.held_ward_months:  # issue 14: approved ward-months are locked
+        metadata["held_ward_months"] = dg.MetadataValue.int(item.held_ward_months)
+        metadata["held_note"] = (
+            "Phường-tháng đã phê duyệt: số liệu mới được lưu nhưng giữ lại đến khi mở khóa "
+            "(wardstat review, wardstat unlock). / Approved ward-months: the new figures are "
+            "stored but held until unlocked (wardstat review, wardstat unlock)."
+        )
+    if item.review_items_opened:
+        metadata["review_items_opened"] = dg.MetadataValue.int(item.review_items_opened)
     if item.first_rejections:
         metadata["first_rejections"] = _rejections_table(item.first_rejections)
     if item.rejection_list:
