@@ -76,3 +76,24 @@ left join members using (set_code)
 left join groups using (set_code)
 where coalesce(members.n, 0) <> sets.n_criteria or coalesce(groups.n, 0) <> sets.n_groups
 {% endtest %}
+
+{# Every group (say a ward and metric) has as many rows as values of an integer column (a month
+   index) from its smallest to its largest: with one row per month (the model's key test), every
+   month is there, so the row k months back is the k-th row back. #}
+{% test months_without_gaps(model, group_by, index_column) %}
+select {{ group_by | join(', ') }}, count(*) as n, min({{ index_column }}) as first_index, max({{ index_column }}) as last_index
+from {{ model }}
+group by {{ group_by | join(', ') }}
+having count(*) <> max({{ index_column }}) - min({{ index_column }}) + 1
+{% endtest %}
+
+{# Every combination of `columns` in the model is also in `to` (a relationships test on several
+   columns). #}
+{% test rows_found_in(model, to, columns) %}
+select {{ columns | join(', ') }}
+from {{ model }} as child
+where not exists (
+    select 1 from {{ to }} as parent
+    where {% for column in columns %}parent.{{ column }} = child.{{ column }}{% if not loop.last %} and {% endif %}{% endfor %}
+)
+{% endtest %}

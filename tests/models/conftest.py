@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +22,17 @@ def built_warehouse(tmp_path_factory) -> Path:
     warehouse = work / "warehouse.duckdb"
     write_raw(warehouse, extra_rows=REVISIONS)
     DbtProject(warehouse, work).invoke(["build"], {"last_period": LAST_PERIOD})
+    return warehouse
+
+
+@pytest.fixture
+def built_copy(tmp_path, built_warehouse) -> Path:
+    """A copy of the built fixture warehouse that a test may change."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(built_warehouse, warehouse)
+    wal = built_warehouse.with_name(built_warehouse.name + ".wal")
+    if wal.exists():  # dbt in this process may hold the fixture open, its last writes in the log
+        shutil.copyfile(wal, warehouse.with_name(warehouse.name + ".wal"))
     return warehouse
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 from dbt_fixture_data import LAST_PERIOD
 from dbt_invoke import DbtProject
@@ -23,12 +21,8 @@ def failed_tests(result) -> set[str]:
     }
 
 
-def test_a_duplicate_is_caught_by_its_month_and_by_a_full_build(tmp_path, built_warehouse):
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(built_warehouse, warehouse)
-    wal = built_warehouse.with_name(built_warehouse.name + ".wal")
-    if wal.exists():  # dbt in this process may hold the fixture open, its last writes in the log
-        shutil.copyfile(wal, warehouse.with_name(warehouse.name + ".wal"))
+def test_a_duplicate_is_caught_by_its_month_and_by_a_full_build(tmp_path, built_copy):
+    warehouse = built_copy
     con = duckdb.connect(str(warehouse))
     month = con.execute("select max(period) from marts.fct_rule_evaluation").fetchone()[0]
     con.execute(

@@ -18,8 +18,8 @@ from orchestration.core import duckdb_settings
 
 
 def test_default_cap_is_a_quarter_of_memory_within_bounds():
-    assert duckdb_settings.default_memory_limit(24 * 1024) == "3072MiB"  # a big server: the cap
-    assert duckdb_settings.default_memory_limit(8 * 1024) == "2048MiB"  # a small one: a quarter
+    assert duckdb_settings.default_memory_limit(24 * 1024) == "1280MiB"  # a big server: the cap
+    assert duckdb_settings.default_memory_limit(4 * 1024) == "1024MiB"  # a small one: a quarter
     assert duckdb_settings.default_memory_limit(1024) == "512MiB"  # never below the floor
     here = int(duckdb_settings.default_memory_limit().removesuffix("MiB"))  # this machine's
     assert duckdb_settings.FLOOR_MIB <= here <= duckdb_settings.DEFAULT_CAP_MIB

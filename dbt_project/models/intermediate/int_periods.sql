@@ -1,5 +1,10 @@
+{{ config(materialized='table') }}
 -- Statistical months from 2021-01 to var last_period (default: the later of the last closed month and
 -- the latest month reported). Month 2024-05 runs 15/04/2024 – 14/05/2024.
+-- A table, not a view: its last month reads every submitted value (the revisions ranked in
+-- stg_submission_values), and as a view each model and test that reads the months paid that scan
+-- again (the monthly grid twice, the targets, the rules in force). It is a base model, rebuilt
+-- whenever the last month changes (orchestration/core/models/stamps.py).
 with
 
 values_reported as (

@@ -1,6 +1,10 @@
+{{ config(materialized='table') }}
 -- Each statistical month × criteria set in force × every rule version of the set's criteria in
 -- force at the month's end date (the set, the criterion version and the rule row must all be in
 -- force then). Thresholds are data: a new version is a new row.
+-- A table (a base model, from the reference data and the months only): fct_rule_evaluation plans
+-- its joins from the row count, and a view of inequality joins was estimated at one row where
+-- there are thousands, so DuckDB sized the joins of 2.5 M rule evaluations as if they were small.
 with
 
 periods as (

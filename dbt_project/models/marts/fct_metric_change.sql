@@ -9,8 +9,12 @@
 -- partial-split share (only when that side exists); is_estimated is their `or`.
 with
 
-window_values as (
-    select * from {{ ref('int_ward_window_values') }}
+-- Neither this nor ward_level is materialised, although each is read twice (the ward rows and the
+-- sums below): written whole, 10 M rows with their names took longer than the rest of the model
+-- and most of its memory; scanned twice, they stream.
+window_values as not materialized (
+    select ward_key, period, metric_code, kind, window_name, value, is_estimated, prior_value, prior_is_estimated
+    from {{ ref('int_ward_window_values') }}
     where {{ period_filter('period') }} and (is_flow or window_name = 'month')
 ),
 
@@ -28,7 +32,7 @@ population as (
     where metric_code = 'population' and window_name = 'month'
 ),
 
-ward_level as (
+ward_level as not materialized (
     select
         'ward' as level,
         window_values.ward_key as entity_key,
@@ -56,49 +60,77 @@ ward_level as (
         and population.period = window_values.period
 ),
 
+-- The sums behind the district and city figures, per part of a city: a district, or the wards
+-- without one (the new era's). A district's figures are its part's, a city's the sum of its
+-- parts, so each ward row is aggregated once (not once per level: that aggregation was most of
+-- this model's time). `matched`: the ward has the figure in both years.
+parts as (
+    select
+        city_code,
+        district_code,
+        period,
+        metric_code,
+        window_name,
+        any_value(kind) as kind,
+        any_value(rebase_rule) as rebase_rule,
+        any_value(district_name) as district_name,
+        any_value(city_name) as city_name,
+        count(*) filter (where matched) as n_matched,
+        sum(value) filter (where matched) as matched_value,
+        sum(value_prior_year) filter (where matched) as matched_prior,
+        sum(value) as any_value_sum,
+        count(value) as n_with_value,
+        sum(population * value) filter (where matched) as matched_weighted_sum,
+        sum(population) filter (where matched and population is not null) as matched_population,
+        sum(population) filter (where value is not null) as population,
+        count(population) filter (where value is not null) as n_with_population,
+        bool_or(is_estimated_current) filter (where matched) as matched_estimated_current,
+        bool_or(is_estimated_prior) filter (where matched) as matched_estimated_prior,
+        bool_or(is_estimated_current) filter (where value is not null) as any_estimated_current
+    from (
+        select *, value is not null and value_prior_year is not null as matched from ward_level
+    ) as wards_matched
+    group by city_code, district_code, period, metric_code, window_name
+),
+
 grouped as (
-    select 'district' as level, district_code as entity_key, * exclude (level, entity_key)
-    from ward_level
+    select 'district' as level, district_code as entity_key, district_name as entity_name, *
+        exclude (district_code, district_name, city_name)
+    from parts
     where district_code is not null
     union all
-    select 'city' as level, city_code as entity_key, * exclude (level, entity_key)
-    from ward_level
+    select 'city' as level, city_code as entity_key, city_name as entity_name, *
+        exclude (district_code, district_name, city_name)
+    from parts
 ),
 
 aggregated as (
     select
         grouped.level,
         grouped.entity_key,
-        case grouped.level
-            when 'district' then any_value(grouped.district_name)
-            else any_value(grouped.city_name)
-        end as entity_name,
+        any_value(grouped.entity_name) as entity_name,
         any_value(grouped.city_code) as city_code,
         grouped.period,
         grouped.metric_code,
         any_value(grouped.kind) as kind,
         any_value(grouped.rebase_rule) as rebase_rule,
         grouped.window_name,
-        count(*) filter (where grouped.value is not null and grouped.value_prior_year is not null) as n_matched,
-        sum(grouped.value) filter (where grouped.value is not null and grouped.value_prior_year is not null)
-            as matched_value,
-        sum(grouped.value_prior_year) filter (where grouped.value is not null and grouped.value_prior_year is not null)
-            as matched_prior,
-        sum(grouped.value) as any_value_sum,
-        count(grouped.value) as n_with_value,
-        sum(cast(grouped.population as double) * cast(grouped.value as double)) filter (where grouped.value is not null and grouped.value_prior_year is not null)
-            / nullif(sum(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null and grouped.population is not null), 0)
-            -- back to the exact type so the case below does not turn every sum into double
-            ::decimal(38, 6) as matched_weighted_mean,
-        count(grouped.population) filter (where grouped.value is not null and grouped.value_prior_year is not null)
-            as n_matched_with_population,
-        sum(grouped.population) filter (where grouped.value is not null) as population,
-        count(grouped.population) filter (where grouped.value is not null) as n_with_population,
-        bool_or(grouped.is_estimated_current) filter (where grouped.value is not null and grouped.value_prior_year is not null)
-            as matched_estimated_current,
-        bool_or(grouped.is_estimated_prior) filter (where grouped.value is not null and grouped.value_prior_year is not null)
-            as matched_estimated_prior,
-        bool_or(grouped.is_estimated_current) filter (where grouped.value is not null) as any_estimated_current
+        sum(grouped.n_matched) as n_matched,
+        sum(grouped.matched_value) as matched_value,
+        sum(grouped.matched_prior) as matched_prior,
+        sum(grouped.any_value_sum) as any_value_sum,
+        sum(grouped.n_with_value) as n_with_value,
+        -- Σ population × value exact (DECIMAL), the quotient rounded once to the values' 6 places.
+        -- The parentheses matter: `::` binds tighter than `/`, and a double here would make `value`
+        -- double in every row of all_levels (a union takes the wider type), so each change below
+        -- would be a floating-point difference (0.3 − 0.1 = 0.19999999999999998).
+        (sum(grouped.matched_weighted_sum) / nullif(sum(grouped.matched_population), 0))::decimal(38, 6)
+            as matched_weighted_mean,
+        sum(grouped.population) as population,
+        sum(grouped.n_with_population) as n_with_population,
+        bool_or(grouped.matched_estimated_current) as matched_estimated_current,
+        bool_or(grouped.matched_estimated_prior) as matched_estimated_prior,
+        bool_or(grouped.any_estimated_current) as any_estimated_current
     from grouped
     group by grouped.level, grouped.entity_key, grouped.period, grouped.metric_code, grouped.window_name
 ),

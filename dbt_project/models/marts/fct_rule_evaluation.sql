@@ -6,13 +6,20 @@
 -- self-assessment alone decides nothing (the ward-month is awaiting inspection).
 with
 
+-- the criteria set judging each assessed ward-month
+ward_sets as (
+    select ward_key, period, set_code
+    from {{ ref('int_ward_criteria_set') }}
+    where {{ period_filter('period') }}
+),
+
 targets as (
     select
         evaluation.*,
-        judged_by.set_code
+        ward_sets.set_code
     from {{ ref('int_evaluation_targets') }} as evaluation
-    inner join {{ ref('int_ward_criteria_set') }} as judged_by
-        on judged_by.ward_key = evaluation.ward_key and judged_by.period = evaluation.period
+    inner join ward_sets
+        on ward_sets.ward_key = evaluation.ward_key and ward_sets.period = evaluation.period
     where {{ period_filter('evaluation.period') }}
 ),
 
@@ -21,11 +28,72 @@ rules as (
 ),
 
 window_values as (
-    select * from {{ ref('int_ward_window_values') }} where {{ period_filter('period') }}
+    select
+        ward_key,
+        period,
+        metric_code,
+        window_name,
+        value,
+        is_complete,
+        is_estimated,
+        prior_value,
+        prior_is_complete,
+        prior_is_estimated
+    from {{ ref('int_ward_window_values') }}
+    where {{ period_filter('period') }}
 ),
 
 records as (
     select * from {{ ref('int_assessment_records') }}
+),
+
+-- the window figures each rule reads: its numerator and, for a ratio, its denominator
+rule_figures as (
+    select period, set_code, criterion_code, rule_no, numerator_metric as metric_code, rule_window, true as is_numerator
+    from rules
+    where numerator_metric is not null
+    union all
+    select period, set_code, criterion_code, rule_no, denominator_metric, rule_window, false
+    from rules
+    where denominator_metric is not null
+),
+
+-- Each rule's figures side by side, one row per ward-month, set and rule that reads any. The window
+-- values (every metric and window of every ward-month, the largest input of the build) stream once
+-- through two small hash tables, the ward-months' sets and the rules' figures, and only the
+-- figures a rule reads go on; joining the rules to the window values instead, once for the
+-- numerator and once for the denominator, hashed all of them twice and needed 3 GiB at demo size.
+-- The sets come from the table itself, not from `targets`: a join's estimated size decides which
+-- side DuckDB hashes, and targets (a join of two tables) was estimated at 20 times its size, so
+-- the window values themselves got hashed (and spilled, gigabytes of it at national size).
+figures as (
+    select
+        window_values.ward_key,
+        window_values.period,
+        ward_sets.set_code,
+        rule_figures.criterion_code,
+        rule_figures.rule_no,
+        any_value(window_values.value) filter (where rule_figures.is_numerator) as numerator,
+        any_value(window_values.is_complete) filter (where rule_figures.is_numerator) as numerator_complete,
+        any_value(window_values.is_estimated) filter (where rule_figures.is_numerator) as numerator_estimated,
+        any_value(window_values.prior_value) filter (where rule_figures.is_numerator) as numerator_prior,
+        any_value(window_values.prior_is_complete) filter (where rule_figures.is_numerator)
+            as numerator_prior_complete,
+        any_value(window_values.prior_is_estimated) filter (where rule_figures.is_numerator)
+            as numerator_prior_estimated,
+        any_value(window_values.value) filter (where not rule_figures.is_numerator) as denominator,
+        any_value(window_values.is_complete) filter (where not rule_figures.is_numerator) as denominator_complete,
+        any_value(window_values.is_estimated) filter (where not rule_figures.is_numerator) as denominator_estimated
+    from window_values
+    inner join ward_sets
+        on ward_sets.ward_key = window_values.ward_key
+        and ward_sets.period = window_values.period
+    inner join rule_figures
+        on rule_figures.period = window_values.period
+        and rule_figures.set_code = ward_sets.set_code
+        and rule_figures.metric_code = window_values.metric_code
+        and rule_figures.rule_window = window_values.window_name
+    group by all
 ),
 
 -- per ward-month and assessment rule: the latest inspection and the latest self-assessment dated
@@ -82,30 +150,26 @@ joined as (
         rules.min_denominator,
         rules.display_unit,
         rules.display_scale,
-        num.value as numerator,
-        num.is_complete as numerator_complete,
-        num.prior_value as numerator_prior,
-        num.prior_is_complete as numerator_prior_complete,
-        den.value as denominator,
-        coalesce(den.is_complete, false) as denominator_complete,
-        coalesce(num.is_estimated, false)
-            or coalesce(den.is_estimated, false)
-            or (rules.measure = 'change_vs_prior_year' and coalesce(num.prior_is_estimated, false))
+        figures.numerator,
+        figures.numerator_complete,
+        figures.numerator_prior,
+        figures.numerator_prior_complete,
+        figures.denominator,
+        coalesce(figures.denominator_complete, false) as denominator_complete,
+        coalesce(figures.numerator_estimated, false)
+            or coalesce(figures.denominator_estimated, false)
+            or (rules.measure = 'change_vs_prior_year' and coalesce(figures.numerator_prior_estimated, false))
             as is_estimated,
         assessments.inspection,
         assessments.self_assessment
     from targets
     inner join rules on rules.period = targets.period and rules.set_code = targets.set_code
-    left join window_values as num
-        on num.ward_key = targets.ward_key
-        and num.period = targets.period
-        and num.metric_code = rules.numerator_metric
-        and num.window_name = rules.rule_window
-    left join window_values as den
-        on den.ward_key = targets.ward_key
-        and den.period = targets.period
-        and den.metric_code = rules.denominator_metric
-        and den.window_name = rules.rule_window
+    left join figures
+        on figures.ward_key = targets.ward_key
+        and figures.period = targets.period
+        and figures.set_code = targets.set_code
+        and figures.criterion_code = rules.criterion_code
+        and figures.rule_no = rules.rule_no
     left join assessments
         on assessments.ward_key = targets.ward_key
         and assessments.period = targets.period
