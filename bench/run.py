@@ -290,6 +290,9 @@ def _measures(
                  error=error("models_month"), limit=INCREMENTAL_LIMIT),
     ]  # fmt: skip
     _content_checks(measures, steps)
+    marts = _marts_check(steps)
+    if marts:
+        next(m for m in measures if m["name"] == "models_dbt_only")["content_check"] = marts
     check = result("renderer_check", "checked", {})
     for kind, label in (("scorecards", "ward scorecards of the largest city"),
                         ("bulletins", "the five city bulletins (vi)")):  # fmt: skip
@@ -377,7 +380,28 @@ def _same_marts(steps: dict[str, StepRun]) -> str | None:
     dagster, dbt = (steps[n].result.get("mart_rows") for n in ("models_full", "models_dbt_only"))
     if dagster != dbt:
         return f"the dbt-only build's mart rows {dbt} differ from models_full's {dagster}"
+    differing = _marts_check(steps).get("differing")
+    if differing:
+        return f"the dbt-only build's marts differ from models_full's in content: {differing}"
     return None
+
+
+def _marts_check(steps: dict[str, StepRun]) -> dict:
+    """Every mart of the dbt-only build against models_full's, by content hash."""
+    if "models_full" not in steps or "models_dbt_only" not in steps:
+        return {}
+    from bench.mart_hash import differences
+
+    dagster, dbt = (
+        steps[n].result.get("mart_hashes") or {} for n in ("models_full", "models_dbt_only")
+    )
+    differing = differences(dbt, dagster)
+    return {
+        "against": "models_full's marts (dbt through Dagster), same input",
+        "same": not differing,
+        "tables": len(dagster),
+        "differing": differing,
+    }
 
 
 def cpu_workers() -> int:

@@ -327,8 +327,9 @@ def models_full(work: Path, plan: dict) -> dict:
     from orchestration.core.ingest.buckets import FIRST_PARTITION, last_partition
 
     job, seconds = _run_models(str(FIRST_PARTITION), str(last_partition()))
-    return {"seconds": seconds, "mart_rows": _mart_rows(paths.warehouse_path()),
-            "breakdown": _run_breakdown(job.run_id)}  # fmt: skip
+    warehouse = paths.warehouse_path()
+    return {"seconds": seconds, "mart_rows": _mart_rows(warehouse),
+            "mart_hashes": _mart_hashes(warehouse), "breakdown": _run_breakdown(job.run_id)}  # fmt: skip
 
 
 def _mart_rows(warehouse: Path) -> dict[str, int]:
@@ -339,6 +340,14 @@ def _mart_rows(warehouse: Path) -> dict[str, int]:
             name: con.execute(f"select count(*) from marts.{name}").fetchone()[0]
             for name in ("fct_rule_evaluation", "fct_criterion_compliance", "fct_metric_change")
         }
+
+
+def _mart_hashes(warehouse: Path) -> dict[str, dict]:
+    """Every mart's row count and content hash (``bench.mart_hash``), untimed: the dbt-only
+    build must give the very tables Dagster's gave."""
+    from bench.mart_hash import table_hashes
+
+    return table_hashes(warehouse)
 
 
 def _dbt_env(warehouse: Path) -> dict[str, str]:
@@ -387,6 +396,7 @@ def models_dbt_only(work: Path, plan: dict) -> dict:
     if done.returncode != 0:
         raise SystemExit(f"dbt build failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
     return {"seconds": seconds, "mart_rows": _mart_rows(warehouse), "args": build_args(),
+            "mart_hashes": _mart_hashes(warehouse),
             "breakdown": {"dbt": _dbt_timings(work / "dbt" / "target" / "run_results.json")}}  # fmt: skip
 
 

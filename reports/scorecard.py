@@ -38,7 +38,12 @@ def build_context(
     # hundreds of scorecards on one)
     criteria = queries.shared(con, queries.criteria, period)
     metrics = queries.shared(con, queries.metrics)
-    history = queries.ward_compliance_history(con, ward_key, period.shift(1 - SPARK_MONTHS), period)
+    first = period.shift(1 - SPARK_MONTHS)
+    history = queries.ward_rows(
+        con, queries.city_compliance_history,
+        lambda: queries.ward_compliance_history(con, ward_key, first, period),
+        city_code, ward_key, first, period,
+    )  # fmt: skip
     by_criterion: dict[str, dict[str, dict]] = {}
     for row in history:
         by_criterion.setdefault(row["criterion_code"], {})[row["period"]] = row
@@ -107,10 +112,16 @@ def build_context(
     reasons.sort(key=lambda r: (r["order"], r["code"]))
 
     ward_changes = [
-        r for r in queries.changes(con, "ward", ward_key, period)
+        r for r in queries.ward_rows(
+            con, queries.city_ward_changes,
+            lambda: queries.changes(con, "ward", ward_key, period), city_code, ward_key, period,
+        )
         if metrics.get(r["metric_code"], {}).get("group_code") == CRIME_GROUP
     ]  # fmt: skip
-    notes = queries.notes(con, ward_key, period)
+    notes = queries.ward_rows(
+        con, queries.city_notes, lambda: queries.notes(con, ward_key, period), city_code, ward_key,
+        period,
+    )  # fmt: skip
     revised = {n["metric_code"] for n in notes if n["is_revised"]}
     revised |= {
         r["metric_code"]

@@ -159,7 +159,9 @@ def _models(ctx: DemoContext) -> str:
     if _reusable(ctx, "models", fingerprint, published_path()):
         return f"marts {first} … {last} dùng lại / reused (nothing changed since the last build)"
     ctx.say(f"dbt build {first} … {last}")
-    job = run_partitioned_job("models_job", first, last)
+    # without models_job's ingest step: the demo has just loaded everything, and a range run with
+    # nothing to load still writes a materialization per asset and month (~650 events, ~14 s)
+    job = run_partitioned_job("models_job", first, last, leave_out_groups=("ingest",))
     ctx.results["models"] = job
     if not job.success:
         raise RuntimeError(

@@ -81,6 +81,8 @@ def test_bench_run_tiny(tmp_path):
     dbt_only, full = by_name["models_dbt_only"], by_name["models_full"]
     assert dbt_only["size"]["mart_rows"] == full["size"]["mart_rows"]
     assert all(n > 0 for n in full["size"]["mart_rows"].values())
+    marts = dbt_only["content_check"]  # every mart, by content hash, not only the row counts
+    assert marts["same"] and marts["differing"] == [] and marts["tables"] >= 20
     assert dbt_only["baseline_seconds"] == full["baseline_seconds"]
     assert dbt_only["breakdown"]["dbt"]["by_type"]["model"] > 0
     assert "unit_test" not in dbt_only["breakdown"]["dbt"]["by_type"]  # production exclusions

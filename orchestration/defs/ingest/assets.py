@@ -16,6 +16,8 @@ states the range in its outputs and then each month in its own materialization, 
 materialization of every month always describes that month.
 """
 
+import time
+
 import dagster as dg
 
 from orchestration import paths
@@ -36,6 +38,7 @@ FILES = dg.AssetKey(["raw", "submission_files"])
 REJECTIONS = dg.AssetKey(["raw", "submission_rejections"])
 ASSESSMENTS = dg.AssetKey(["raw", "assessment_records"])
 FILES_CHECK = "files_read_whole"
+PROGRESS_SECONDS = 5.0
 
 # A tuple, not a list: the defs loader would take a module-level list of specs for assets of its own.
 _SPECS = (
@@ -310,9 +313,22 @@ def ingest_submissions(context: dg.AssetExecutionContext, duckdb: WarehouseResou
     intake_inbox()
     partitions = sorted(context.partition_keys)
 
+    started = [0, -PROGRESS_SECONDS]  # files begun, when the log last said so
+
     def progress(entry, todo):
+        # every few seconds, not every file: each log line is an event-log commit (~20 ms), and
+        # the demo's history is ~700 files
+        started[0] += 1
+        now = time.monotonic()
+        if now - started[1] < PROGRESS_SECONDS:
+            return
+        started[1] = now
         span = todo[0] if len(todo) == 1 else f"{todo[0]}…{todo[-1]} ({len(todo)})"
-        context.log.info(visible(f"loading {entry.original_name} ({entry.sha256[:12]}) → {span}"))
+        context.log.info(
+            visible(
+                f"file {started[0]}: loading {entry.original_name} ({entry.sha256[:12]}) → {span}"
+            )
+        )
 
     archived = list_archived()
     with duckdb.get_connection() as con:
