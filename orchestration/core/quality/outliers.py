@@ -122,15 +122,27 @@ def typical(screened: Screened) -> float:
     return math.expm1(screened.median) if screened.transform == "log1p" else screened.median
 
 
+def nan_median(values: np.ndarray) -> np.ndarray:
+    """``np.nanmedian(values, axis=-1)``, the same floats, by one sort: numpy's own masks every
+    row (~1 ms per thousand rows; a national history is millions of ward × metric rows). NaN sorts
+    last, so a row's ``n`` reported values come first; the median is the middle one, or the mean of
+    the two middle ones (``(a + b) / 2``, as numpy's mean of two); NaN where nothing was reported."""
+    values = np.asarray(values, dtype=float)
+    if values.shape[-1] == 0:  # no month to compare with
+        return np.full(values.shape[:-1], np.nan)
+    ordered = np.sort(values, axis=-1)
+    n = np.sum(~np.isnan(values), axis=-1)
+    low = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0)[..., None], axis=-1)[..., 0]
+    high = np.take_along_axis(ordered, np.maximum(n // 2, 0)[..., None], axis=-1)[..., 0]
+    return np.where(n == 0, np.nan, (low + high) / 2)
+
+
 def history_stats(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(median, MAD, count) along the last axis of ``history`` (the comparison months, NaN where
-    nothing was reported): numpy's nan-aware median over a block of wards × metrics × months."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no history, NaN stats
-        median = np.nanmedian(history, axis=-1)
-        mad = np.nanmedian(np.abs(history - median[..., None]), axis=-1)
+    nothing was reported), over a block of wards × metrics × months."""
+    median = nan_median(history)
+    with np.errstate(invalid="ignore"):
+        mad = nan_median(np.abs(history - median[..., None]))
     return median, mad, np.sum(~np.isnan(history), axis=-1)
 
 
