@@ -57,7 +57,9 @@ def synthetic_crosswalk(n_old: int) -> list[dict[str, str]]:
         new = groups[new_g][0]
         old_city, old_city_name = CITIES[g % len(CITIES)]
         new_city, new_city_name = CITIES[new_g % len(CITIES)]
-        district = f"{g // 10 % 1000:03d}"
+        # ten groups of one city to a district, its code unique in the country as real district
+        # codes are (the marts key a district by its code: one shared by five cities mixed them)
+        district = f"{(g // (10 * len(CITIES)) * len(CITIES) + g % len(CITIES)) % 1000:03d}"
         rows.append(dict(zip(CROSSWALK_FIELDS, [
             new_city, new_city_name, new, f"Phường {new}", "phường", old_city, old_city_name,
             district, f"Quận {district}", old, f"Phường {old}", "phường", merge,

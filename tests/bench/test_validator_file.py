@@ -38,3 +38,14 @@ def test_joined_file_is_whole_files_up_to_the_cap(tmp_path, wardstat_home):
     )
     assert verdict.rejections == [] and len(verdict.rows) == country.rows
     assert sorted(verdict.periods) == ["2025-05", "2025-06", "2025-07", "2025-08"]
+
+
+def test_a_synthetic_district_lies_in_one_city():
+    """District codes are unique in the country, as real ones are: the marts key a district by
+    its code, and one code shared by several cities mixed their districts."""
+    from bench.synthetic import synthetic_crosswalk
+
+    cities: dict[str, set[str]] = {}
+    for row in synthetic_crosswalk(10_000):
+        cities.setdefault(row["old_district_code"], set()).add(row["old_province_code"])
+    assert len(cities) > 50 and all(len(found) == 1 for found in cities.values())
