@@ -509,36 +509,49 @@ def bulletins_weasyprint(work: Path, plan: dict) -> dict:
     return _bulletins(work, plan, "weasyprint")
 
 
-# Page furniture: every page repeats its running header (the city, the month), its number ("Trang
-# 3/19"), the footnote on the marks and a long table's head, so two engines that break a long
-# bulletin into 19 and 18 pages differ there and nowhere else. The check compares the rest (a line
-# found on every page, or every page but one, is furniture: one copy of it is dropped per page,
-# wherever the engine's text order puts it), and the page counts beside it.
+# Page furniture: every page repeats its running header (the city, the month) and its number
+# ("Trang 3/19"), so two engines that break a long bulletin into 19 and 18 pages differ there and
+# nowhere else. The check drops the page numbers, and one copy per page of each line that is on
+# every page of both documents (wherever an engine's text order puts it), and compares the rest.
 _PAGE_NUMBER = re.compile(r"^(Trang|Page) \d+/\d+$")
 
 
-def _pdf_words(path: Path) -> tuple[int, list[str]]:
-    """Pages and sorted words of a PDF without its page furniture (list bullets left out too:
-    WeasyPrint writes them as text, Chromium draws them)."""
+def _pdf_pages(path: Path) -> list[list[str]]:
+    """A PDF's text as ``pdftotext`` reads it: its pages, each a list of its non-blank lines."""
     import subprocess
-    from collections import Counter
 
     text = subprocess.run(
         ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     pages = [[line.strip() for line in page.splitlines() if line.strip()]
              for page in text.split("\f")]  # fmt: skip
-    pages = [page for page in pages if page]
-    on_pages = Counter(line for page in pages for line in set(page))
-    furniture = {line for line, n in on_pages.items() if len(pages) > 2 and n >= len(pages) - 1}
+    return [page for page in pages if page]
+
+
+def _on_every_page(pages: list[list[str]]) -> set[str]:
+    return set.intersection(*(set(page) for page in pages)) if len(pages) > 1 else set()
+
+
+def _body_words(pages: list[list[str]], furniture: set[str]) -> list[str]:
+    """Sorted words without page numbers, one copy per page of each ``furniture`` line, and list
+    bullets (WeasyPrint writes them as text, Chromium draws them)."""
+    from collections import Counter
+
     words = []
     for page in pages:
-        body = Counter(page)
+        body = Counter(line for line in page if not _PAGE_NUMBER.match(line))
         for line in furniture & body.keys():
             body[line] -= 1
-        words += [w for line, n in body.items() if not _PAGE_NUMBER.match(line)
-                  for _ in range(n) for w in line.split()]  # fmt: skip
-    return len(pages), sorted(word for word in words if word != "•")
+        words += [w for line, n in body.items() for _ in range(n) for w in line.split()]
+    return sorted(word for word in words if word != "•")
+
+
+def _same_text(a: Path, b: Path) -> tuple[bool, int, int]:
+    """Whether two PDFs hold the same words outside their page furniture, and their pages."""
+    pages_a, pages_b = _pdf_pages(a), _pdf_pages(b)
+    furniture = _on_every_page(pages_a) & _on_every_page(pages_b)
+    same = _body_words(pages_a, furniture) == _body_words(pages_b, furniture)
+    return same, len(pages_a), len(pages_b)
 
 
 @step
@@ -561,8 +574,8 @@ def renderer_check(work: Path, plan: dict) -> dict:
             elif name.suffix == ".html" and a.read_bytes() != b.read_bytes():
                 different.append(f"{name}: HTML differs")
             elif name.suffix == ".pdf":
-                (pages_a, words_a), (pages_b, words_b) = _pdf_words(a), _pdf_words(b)
-                if words_a != words_b:
+                same, pages_a, pages_b = _same_text(a, b)
+                if not same:
                     different.append(f"{name}: text differs (pages {pages_a} vs {pages_b})")
                 elif pages_a != pages_b:
                     paginated.append(f"{name}: {pages_a} pages vs {pages_b}")
