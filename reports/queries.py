@@ -464,15 +464,17 @@ _CITY_WARDS = "select ward_key from marts.dim_ward where city_code = ?"
 
 
 def _by_ward(
-    con: duckdb.DuckDBPyConnection, city_code: str, rows: list[Row], key: str, keep: bool = True
+    con: duckdb.DuckDBPyConnection, city_code: str, sql: str, params: list, key: str,
+    keep: bool = True,
 ) -> dict[str, list[Row]]:
-    """Rows grouped by ward, each ward's in the order the query gave, with an empty list for a
-    ward of the city that has none (so it is not asked again); ``keep=False`` drops ``key`` from
-    the rows, which the per-ward query does not return."""
+    """The rows of ``sql`` (whose last parameter is the city, for ``_CITY_WARDS``) grouped by
+    ward, each ward's in the query's order, with an empty list for a ward of the city that has
+    none (so it is not asked again); ``keep=False`` drops ``key``, which the per-ward query does
+    not return."""
     grouped: dict[str, list[Row]] = {
         ward: [] for (ward,) in con.execute(_CITY_WARDS, [city_code]).fetchall()
     }
-    for row in rows:
+    for row in _rows(con, sql, [*params, city_code]):
         ward = row[key] if keep else row.pop(key)
         grouped.setdefault(ward, []).append(row)
     return grouped
@@ -482,61 +484,36 @@ def city_ward_changes(
     con: duckdb.DuckDBPyConnection, city_code: str, period: Period
 ) -> dict[str, list[Row]]:
     """``changes(con, "ward", w, period)`` for every ward ``w`` of the city."""
-    return _by_ward(
-        con,
-        city_code,
-        _rows(
-            con,
-            f"""
-            select * from marts.fct_metric_change
-            where level = 'ward' and period = ? and entity_key in ({_CITY_WARDS})
-            order by entity_key, metric_code, "window"
-            """,
-            [str(period), city_code],
-        ),
-        "entity_key",
-    )
+    sql = f"""
+        select * from marts.fct_metric_change
+        where level = 'ward' and period = ? and entity_key in ({_CITY_WARDS})
+        order by entity_key, metric_code, "window"
+    """
+    return _by_ward(con, city_code, sql, [str(period)], "entity_key")
 
 
 def city_compliance_history(
     con: duckdb.DuckDBPyConnection, city_code: str, first: Period, last: Period
 ) -> dict[str, list[Row]]:
     """``ward_compliance_history`` for every ward of the city."""
-    return _by_ward(
-        con,
-        city_code,
-        _rows(
-            con,
-            f"""
-            select * from marts.fct_criterion_compliance
-            where period between ? and ? and ward_key in ({_CITY_WARDS})
-            order by ward_key, criterion_code, period
-            """,
-            [str(first), str(last), city_code],
-        ),
-        "ward_key",
-    )
+    sql = f"""
+        select * from marts.fct_criterion_compliance
+        where period between ? and ? and ward_key in ({_CITY_WARDS})
+        order by ward_key, criterion_code, period
+    """
+    return _by_ward(con, city_code, sql, [str(first), str(last)], "ward_key")
 
 
 def city_notes(
     con: duckdb.DuckDBPyConnection, city_code: str, period: Period
 ) -> dict[str, list[Row]]:
     """``notes`` for every ward of the city."""
-    return _by_ward(
-        con,
-        city_code,
-        _rows(
-            con,
-            f"""
-            select ward_key, metric_code, value, note, is_revised from marts.fct_ward_metric_month
-            where period = ? and note is not null and note <> '' and ward_key in ({_CITY_WARDS})
-            order by ward_key, metric_code
-            """,
-            [str(period), city_code],
-        ),
-        "ward_key",
-        keep=False,
-    )
+    sql = f"""
+        select ward_key, metric_code, value, note, is_revised from marts.fct_ward_metric_month
+        where period = ? and note is not null and note <> '' and ward_key in ({_CITY_WARDS})
+        order by ward_key, metric_code
+    """
+    return _by_ward(con, city_code, sql, [str(period)], "ward_key", keep=False)
 
 
 def ward_rows(
