@@ -12,7 +12,7 @@ from orchestration import paths
 from orchestration.core.ingest import load
 from orchestration.core.ingest.archive import archive_file, list_archived
 from orchestration.core.periods import Period, period_range
-from orchestration.core.quality import outliers, queue, screening, signoff
+from orchestration.core.quality import outliers, queue, signoff
 from orchestration.core.quality.inputs import QualityInputError
 from orchestration.core.reference import load_reference
 
@@ -221,28 +221,3 @@ def test_the_history_median_is_numpys_nanmedian_to_the_bit():
     empty = outliers.nan_median(history[:, :, :0])
     assert empty.shape == (400, 7) and np.isnan(empty).all()
 
-
-def test_wards_screened_in_blocks_find_what_one_cube_finds(home, tmp_path, monkeypatch):
-    """The history is screened ``UNITS_PER_BLOCK`` wards at a time (memory); blocks of one ward
-    open the same items, in the same order and with the same details, as one block of all."""
-    wards = CITY_WARDS[:6]
-    past = [row for i, ward in enumerate(wards) for row in history(ward, crimes=3.0 + i)]
-    focus = [(ward, FOCUS, "crime_cases", 60 if i % 2 else 4 + i) for i, ward in enumerate(wards)]
-    focus += [(w, FOCUS, "crime_cases", 3 + i % 4) for i, w in enumerate(CITY_WARDS[7:])]
-    focus.append((CITY_WARDS[6], FOCUS, "crime_cases", 400))  # no history: against the city
-    focus.append((wards[0], "2023-02", "crime_cases", 80))  # a later month, in the first block
-
-    def screened() -> list[tuple]:
-        ingest(tmp_path, past, datetime(2023, 1, 1))
-        ingest(tmp_path, focus)
-        return open_items()
-
-    monkeypatch.setattr(screening, "UNITS_PER_BLOCK", 1)
-    in_blocks = screened()
-    monkeypatch.setenv("WARDSTAT_HOME", str(tmp_path / "whole"))
-    monkeypatch.setattr(screening, "UNITS_PER_BLOCK", 10_000)
-    assert in_blocks == screened()
-    methods = [detail for *_, detail in in_blocks]
-    assert len(in_blocks) == 5 and sum('"method": "city"' in d for d in methods) == 1
-    own = [item[4] for item in in_blocks if '"method": "ward_history"' in item[-1]]
-    assert own == [FOCUS] * 3 + ["2023-02"]  # in month order, not in block order

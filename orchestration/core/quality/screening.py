@@ -305,18 +305,12 @@ def _outliers(con, reference: Reference, bounds: dict) -> list[Found]:
     return found
 
 
-# Wards per block of the history cube: a national history loaded at once is ~13,000 wards × 84
-# months, whose values, fetched and cubed whole, held ~0.8 GB of the ingest's memory; a block
-# holds a few tens of MB, and each ward's verdicts are its own, so blocks change nothing.
-UNITS_PER_BLOCK = 2048
-
-
 def _against_history(con, bounds: dict) -> tuple[list, list]:
     """The flows of the workspace as a cube (unit × metric × month, NaN = not reported), so the
     median and MAD of each target's 24 months before are numpy reductions over a slice (a SQL
-    join and holistic aggregates per value cost 20 µs a value, minutes over a whole history),
-    built ``UNITS_PER_BLOCK`` units at a time. Returns the judged outliers and the values with
-    too little history, in target order (month, ward) then metric order."""
+    join and holistic aggregates per value cost 20 µs a value, minutes over a whole history).
+    Returns the judged outliers and the values with too little history."""
+    lo, hi = bounds["lo"], bounds["hi"]
     metrics = [m for (m,) in con.execute(
         "select metric_code from _q_metrics where kind in ('count', 'amount') order by 1").fetchall()]  # fmt: skip
     amount = np.array([kind == "amount" for (kind,) in con.execute(
@@ -326,60 +320,39 @@ def _against_history(con, bounds: dict) -> tuple[list, list]:
         "select ward_code, era from _q_targets group by ward_code, era order by 1, 2"
     ).fetchall()
     uid = {unit: i for i, unit in enumerate(units)}
-    targets = con.execute(
-        "select ward_code, era, period, pi, city_code from _q_targets order by pi, ward_code"
-    ).fetchall()
     _table(con, "_q_unit_ids", {"ward_code": np.array([u[0] for u in units], dtype=object),
                                 "era": np.array([u[1] for u in units], dtype=object),
                                 "uid": np.arange(len(units), dtype=np.int64)})  # fmt: skip
     _table(con, "_q_flow_ids", {"metric_code": np.array(metrics, dtype=object),
                                 "mid": np.arange(len(metrics), dtype=np.int64)})  # fmt: skip
-    by_block: dict[int, list[tuple]] = {}
-    for index, target in enumerate(targets):
-        by_block.setdefault(uid[(target[0], target[1])] // UNITS_PER_BLOCK, []).append((index, target))
-    judged, short = [], []
     try:
-        for number, mine in sorted(by_block.items()):
-            first = number * UNITS_PER_BLOCK
-            block = range(first, min(first + UNITS_PER_BLOCK, len(units)))
-            found = _history_block(con, bounds, block, mine, uid, metrics, amount)
-            judged += found[0]
-            short += found[1]
+        cells = con.execute(
+            """
+            select u.uid, f.mid, v.pi - $lo as t, v.value
+            from _q_values as v
+            inner join _q_unit_ids as u on u.ward_code = v.ward_code and u.era = v.era
+            inner join _q_flow_ids as f on f.metric_code = v.metric_code
+            where v.pi between $lo and $hi
+            """,
+            {"lo": lo, "hi": hi},
+        ).fetchnumpy()
     finally:
         con.execute("drop table if exists _q_unit_ids")
         con.execute("drop table if exists _q_flow_ids")
-    # the order a whole cube gave: targets by month and ward, each target's metrics in order
-    judged.sort(key=lambda found: found[0])
-    short.sort(key=lambda found: found[0])
-    return [item for _order, item in judged], [item for _order, item in short]
-
-
-def _history_block(con, bounds, block, mine, uid, metrics, amount) -> tuple[list, list]:
-    """``_against_history`` for the units of ``block`` (their ids) and their targets ``mine``
-    ((index in target order, target)); findings carry (target index, metric index) to sort by."""
-    lo, hi = bounds["lo"], bounds["hi"]
-    cells = con.execute(
-        """
-        select u.uid, f.mid, v.pi - $lo as t, v.value
-        from _q_values as v
-        inner join _q_unit_ids as u on u.ward_code = v.ward_code and u.era = v.era
-        inner join _q_flow_ids as f on f.metric_code = v.metric_code
-        where v.pi between $lo and $hi and u.uid between $first and $last
-        """,
-        {"lo": lo, "hi": hi, "first": block.start, "last": block.stop - 1},
-    ).fetchnumpy()
-    cube = np.full((len(block), len(metrics), hi - lo + 1), np.nan)
-    cube[cells["uid"] - block.start, cells["mid"], cells["t"]] = _floats(cells["value"])
-    del cells
+    cube = np.full((len(units), len(metrics), hi - lo + 1), np.nan)
+    cube[cells["uid"], cells["mid"], cells["t"]] = _floats(cells["value"])
     scaled = outliers.transform_array(amount[None, :, None], cube)
+    targets = con.execute(
+        "select ward_code, era, period, pi, city_code from _q_targets order by pi, ward_code"
+    ).fetchall()
     by_month: dict[int, list[tuple]] = {}
-    for index, target in mine:
-        by_month.setdefault(target[3], []).append((index, target))
+    for target in targets:
+        by_month.setdefault(target[3], []).append(target)
     kinds = np.where(amount, "amount", "count")
     judged, short = [], []
     for pi, month in by_month.items():
         t = pi - lo
-        rows = np.array([uid[(target[0], target[1])] - block.start for _i, target in month])
+        rows = np.array([uid[(w, e)] for w, e, _p, _pi, _c in month])
         value = cube[rows, :, t]  # targets × metrics
         median, mad, n = outliers.history_stats(
             scaled[rows, :, max(t - outliers.HISTORY_MONTHS, 0) : t]
@@ -391,13 +364,13 @@ def _history_block(con, bounds, block, mine, uid, metrics, amount) -> tuple[list
         enough = n >= outliers.MIN_HISTORY
         for r, m in zip(*np.nonzero(reported & enough & (np.abs(z) > outliers.THRESHOLD)),
                         strict=True):  # fmt: skip
-            index, (ward, _era, period, _pi, _city) = month[r]
-            judged.append(((index, m), (ward, period, metrics[m], outliers.against_history(
+            ward, _era, period, _pi, _city = month[r]
+            judged.append((ward, period, metrics[m], outliers.against_history(
                 str(kinds[m]), float(value[r, m]), float(median[r, m]), float(mad[r, m]),
-                int(n[r, m])))))  # fmt: skip
+                int(n[r, m]))))  # fmt: skip
         for r, m in zip(*np.nonzero(reported & ~enough), strict=True):
-            index, (ward, era, period, _pi, city) = month[r]
-            short.append(((index, m), (ward, period, city, era, metrics[m], float(value[r, m]))))
+            ward, era, period, _pi, city = month[r]
+            short.append((ward, period, city, era, metrics[m], float(value[r, m])))
     return judged, short
 
 
